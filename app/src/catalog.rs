@@ -1,0 +1,25 @@
+//! The read interface the UI needs, implemented by the server's engine and put in
+//! context. The UI never sees SQL or the search index.
+
+use std::sync::Arc;
+
+use crate::dto::{NodeDetail, ProjectSummary, SearchResults, SiteInfo};
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct CatalogError(pub String);
+
+pub trait Catalog: Send + Sync + 'static {
+    fn site(&self) -> SiteInfo;
+    fn projects(&self) -> Result<Vec<ProjectSummary>, CatalogError>;
+    fn node(&self, unique_id: &str) -> Result<Option<NodeDetail>, CatalogError>;
+    fn search(&self, query: &str, limit: usize) -> Result<SearchResults, CatalogError>;
+}
+
+pub type SharedCatalog = Arc<dyn Catalog>;
+
+/// The catalog the server put in context.
+pub fn use_catalog() -> Result<SharedCatalog, leptos::prelude::ServerFnError> {
+    leptos::prelude::use_context::<SharedCatalog>()
+        .ok_or_else(|| leptos::prelude::ServerFnError::new("the catalog is missing from context"))
+}

@@ -1,0 +1,155 @@
+//! Types both sides share: what the server sends and the pages render.
+//! They carry only what a page shows, never a whole manifest.
+
+use serde::{Deserialize, Serialize};
+
+/// What every page needs to know about the running instance.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SiteInfo {
+    /// True when no index was given and the embedded demo mesh is served.
+    pub demo: bool,
+    pub version: String,
+}
+
+/// Counts over the nodes a project defines (its own and its packages', never the
+/// copies injected from another project).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectCounts {
+    pub models: u64,
+    pub sources: u64,
+    pub seeds: u64,
+    pub snapshots: u64,
+    pub tests: u64,
+    pub unit_tests: u64,
+    pub exposures: u64,
+    pub metrics: u64,
+    pub semantic_models: u64,
+    pub groups: u64,
+    pub public_models: u64,
+    pub contracted_models: u64,
+    pub versioned_models: u64,
+    pub cross_project_edges: u64,
+    pub inferred_edges: u64,
+    pub findings: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProjectSummary {
+    pub name: String,
+    pub dbt_version: String,
+    pub schema_version: u32,
+    pub generated_at: Option<String>,
+    pub adapter_type: Option<String>,
+    pub counts: ProjectCounts,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Owner {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    /// Where the owner was declared: `group`, `meta`, `config.meta` or `exposure`.
+    pub source: String,
+}
+
+/// A neighbour of a node, as a link.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NodeLink {
+    pub unique_id: String,
+    pub name: String,
+    pub resource_type: String,
+    pub project: String,
+    /// The edge joins nodes of two projects.
+    pub cross_project: bool,
+    /// The edge was inferred from a `source()` that reads another project's model.
+    pub inferred: bool,
+    /// The node is a copy injected from a project that is not indexed.
+    pub external: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Constraint {
+    pub kind: String,
+    pub expression: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Column {
+    pub name: String,
+    pub description: String,
+    /// The type declared in YAML (the contract type when the contract is enforced).
+    pub data_type: Option<String>,
+    /// The type the warehouse reports in catalog.json.
+    pub catalog_type: Option<String>,
+    pub constraints: Vec<Constraint>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Contract {
+    pub enforced: bool,
+    pub constraints: Vec<Constraint>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TestSummary {
+    pub unique_id: String,
+    pub name: String,
+    pub column: Option<String>,
+    /// Latest status from run_results.json: pass, fail, warn, error, skipped.
+    pub status: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub kind: String,
+    pub severity: String,
+    pub project: String,
+    pub node: String,
+    pub other: Option<String>,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NodeDetail {
+    pub unique_id: String,
+    pub name: String,
+    pub resource_type: String,
+    pub project: String,
+    pub package: String,
+    pub description: String,
+    pub original_file_path: Option<String>,
+    pub external: bool,
+    pub owners: Vec<Owner>,
+    pub group: Option<String>,
+    pub access: Option<String>,
+    pub version: Option<String>,
+    pub latest_version: Option<String>,
+    pub deprecation_date: Option<String>,
+    pub materialized: Option<String>,
+    pub relation_name: Option<String>,
+    pub tags: Vec<String>,
+    pub contract: Contract,
+    pub columns: Vec<Column>,
+    pub parents: Vec<NodeLink>,
+    pub children: Vec<NodeLink>,
+    pub tests: Vec<TestSummary>,
+    /// Latest status of this node in run_results.json.
+    pub status: Option<String>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub unique_id: String,
+    pub name: String,
+    pub project: String,
+    pub resource_type: String,
+    pub description: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub query: String,
+    pub total: u64,
+    pub hits: Vec<SearchHit>,
+    pub took_ms: f64,
+}

@@ -1,0 +1,58 @@
+//! The meshlens UI (Leptos, server-rendered and hydrated) and the types both sides share.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod catalog;
+mod components;
+pub mod dto;
+mod links;
+mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+pub use links::node_href;
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="meshlens" href="/pkg/meshlens.css"/>
+        <Title formatter=|text: String| if text.is_empty() { "meshlens".to_string() } else { format!("{text} · meshlens") }/>
+        <Router>
+            <components::Header/>
+            <main class="page">
+                <Routes fallback=pages::NotFound>
+                    <Route path=path!("/") view=pages::HomePage/>
+                    <Route path=path!("/nodes/:id") view=pages::NodePage ssr=SsrMode::Async/>
+                    <Route path=path!("/search") view=pages::SearchPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

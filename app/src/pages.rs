@@ -1,0 +1,19 @@
+//! One module a page.
+
+mod home;
+mod node;
+mod not_found;
+mod search;
+
+pub use home::HomePage;
+pub use node::NodePage;
+pub use not_found::NotFound;
+pub use search::SearchPage;
+
+/// Marks the response 404 when rendering on the server; a no-op in the browser.
+pub(crate) fn set_not_found_status() {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+}

@@ -1,0 +1,346 @@
+//! manifest.json, schema v4 (dbt 1.0) to v12 (dbt 1.8 - 1.11), read into one shape.
+//! Older names are accepted as aliases (`raw_sql`, `compiled_sql`, list refs), the
+//! way dbt's own manifest upgrade reads them; fields meshlens does not use are skipped.
+
+use std::{collections::HashMap, path::Path};
+
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+use super::{
+    lenient::{opt_string_or_number, string_list, RefEntry},
+    parse_json, schema_version_number, ArtifactError,
+};
+
+pub const SUPPORTED: std::ops::RangeInclusive<u32> = 4..=12;
+
+#[derive(Debug, Deserialize)]
+pub struct Manifest {
+    pub metadata: ManifestMetadata,
+    #[serde(default, deserialize_with = "null_default")]
+    pub nodes: HashMap<String, ManifestNode>,
+    #[serde(default, deserialize_with = "null_default")]
+    pub sources: HashMap<String, ManifestNode>,
+    #[serde(default, deserialize_with = "null_default")]
+    pub exposures: HashMap<String, ManifestNode>,
+    #[serde(default, deserialize_with = "null_default")]
+    pub metrics: HashMap<String, ManifestNode>,
+    #[serde(default, deserialize_with = "null_default")]
+    pub semantic_models: HashMap<String, ManifestNode>,
+    #[serde(default, deserialize_with = "null_default")]
+    pub saved_queries: HashMap<String, ManifestNode>,
+    #[serde(default, deserialize_with = "null_default")]
+    pub unit_tests: HashMap<String, ManifestNode>,
+    #[serde(default, deserialize_with = "null_default")]
+    pub groups: HashMap<String, Group>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ManifestMetadata {
+    pub dbt_schema_version: String,
+    pub dbt_version: Option<String>,
+    pub generated_at: Option<String>,
+    pub project_name: Option<String>,
+    pub project_id: Option<String>,
+    pub adapter_type: Option<String>,
+}
+
+/// Every resource in a manifest (nodes, sources, exposures, metrics, semantic models,
+/// saved queries, unit tests) read into one shape: what does not apply stays empty.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ManifestNode {
+    pub unique_id: String,
+    pub name: String,
+    pub resource_type: String,
+    pub package_name: String,
+    #[serde(deserialize_with = "null_default")]
+    pub original_file_path: String,
+    pub path: Option<String>,
+    pub description: Option<String>,
+    #[serde(deserialize_with = "string_list")]
+    pub tags: Vec<String>,
+    pub meta: Value,
+    #[serde(deserialize_with = "null_default")]
+    pub config: NodeConfig,
+    pub access: Option<String>,
+    pub group: Option<String>,
+    #[serde(deserialize_with = "opt_string_or_number")]
+    pub version: Option<String>,
+    #[serde(deserialize_with = "opt_string_or_number")]
+    pub latest_version: Option<String>,
+    pub deprecation_date: Option<String>,
+    pub contract: Option<ContractConfig>,
+    #[serde(deserialize_with = "null_default")]
+    pub columns: Columns,
+    #[serde(deserialize_with = "null_default")]
+    pub constraints: Vec<ConstraintDef>,
+    #[serde(deserialize_with = "null_default")]
+    pub depends_on: DependsOn,
+    #[serde(deserialize_with = "null_default")]
+    pub refs: Vec<RefEntry>,
+    #[serde(alias = "raw_sql")]
+    pub raw_code: Option<String>,
+    #[serde(alias = "compiled_sql")]
+    pub compiled_code: Option<String>,
+    pub relation_name: Option<String>,
+    pub database: Option<String>,
+    pub schema: Option<String>,
+    pub alias: Option<String>,
+    pub identifier: Option<String>,
+    pub source_name: Option<String>,
+    pub loaded_at_field: Option<String>,
+    pub owner: Option<OwnerDef>,
+    pub label: Option<String>,
+    pub url: Option<String>,
+    pub maturity: Option<String>,
+    pub test_metadata: Option<TestMetadata>,
+    pub column_name: Option<String>,
+    pub attached_node: Option<String>,
+    /// Unit tests: the model under test.
+    pub model: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NodeConfig {
+    pub enabled: Option<bool>,
+    pub materialized: Option<String>,
+    pub meta: Value,
+    #[serde(deserialize_with = "string_list")]
+    pub tags: Vec<String>,
+    pub access: Option<String>,
+    pub group: Option<String>,
+    pub contract: Option<ContractConfig>,
+    pub severity: Option<String>,
+    pub alias: Option<String>,
+    pub schema: Option<String>,
+    pub database: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ContractConfig {
+    pub enforced: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ColumnDef {
+    pub name: String,
+    pub description: Option<String>,
+    pub data_type: Option<String>,
+    #[serde(deserialize_with = "null_default")]
+    pub constraints: Vec<ConstraintDef>,
+    #[serde(deserialize_with = "string_list")]
+    pub tags: Vec<String>,
+    pub meta: Value,
+}
+
+/// Columns in the order the YAML declared them (a JSON object keeps that order).
+#[derive(Debug, Default)]
+pub struct Columns(pub Vec<ColumnDef>);
+
+impl<'de> Deserialize<'de> for Columns {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Columns;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map of column names to columns")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Columns, A::Error> {
+                let mut columns = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some((key, mut column)) = map.next_entry::<String, ColumnDef>()? {
+                    if column.name.is_empty() {
+                        column.name = key;
+                    }
+                    columns.push(column);
+                }
+                Ok(Columns(columns))
+            }
+        }
+        d.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct ConstraintDef {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub expression: Option<String>,
+    pub name: Option<String>,
+    #[serde(deserialize_with = "string_list")]
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DependsOn {
+    #[serde(deserialize_with = "string_list")]
+    pub nodes: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TestMetadata {
+    pub name: Option<String>,
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct OwnerDef {
+    pub name: Option<String>,
+    #[serde(deserialize_with = "string_list")]
+    pub email: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Group {
+    pub name: String,
+    pub unique_id: String,
+    pub package_name: String,
+    #[serde(deserialize_with = "null_default")]
+    pub original_file_path: String,
+    pub description: Option<String>,
+    #[serde(deserialize_with = "null_default")]
+    pub owner: OwnerDef,
+}
+
+/// `null` reads as the type's default, as dbt itself treats a missing value.
+fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+#[derive(Deserialize)]
+struct Probe {
+    metadata: ProbeMetadata,
+}
+
+#[derive(Deserialize)]
+struct ProbeMetadata {
+    dbt_schema_version: String,
+}
+
+/// Parses a manifest, refusing a schema version meshlens does not know before
+/// reading anything else, so an unknown layout is never half-read.
+pub fn parse(file: &Path, bytes: &[u8]) -> Result<(u32, Manifest), ArtifactError> {
+    let probe: Probe = parse_json(file, bytes)?;
+    let url = probe.metadata.dbt_schema_version;
+    let version = schema_version_number(&url)
+        .filter(|v| SUPPORTED.contains(v))
+        .ok_or_else(|| ArtifactError::UnsupportedVersion {
+            file: file.to_path_buf(),
+            found: url.clone(),
+            expected: "manifest v4 to v12 (dbt 1.0 to 1.11)",
+        })?;
+    let manifest = parse_json(file, bytes)?;
+    Ok((version, manifest))
+}
+
+impl ManifestNode {
+    /// `access` moved into `config` in later versions; either place counts.
+    pub fn access(&self) -> Option<&str> {
+        self.access.as_deref().or(self.config.access.as_deref())
+    }
+
+    pub fn group(&self) -> Option<&str> {
+        self.group.as_deref().or(self.config.group.as_deref())
+    }
+
+    pub fn contract_enforced(&self) -> bool {
+        self.contract
+            .as_ref()
+            .and_then(|c| c.enforced)
+            .or_else(|| self.config.contract.as_ref().and_then(|c| c.enforced))
+            .unwrap_or(false)
+    }
+
+    /// Tags are repeated in `config.tags`; the union, in order, without repeats.
+    pub fn all_tags(&self) -> Vec<String> {
+        let mut tags: Vec<String> = Vec::new();
+        for tag in self.tags.iter().chain(self.config.tags.iter()) {
+            if !tags.contains(tag) {
+                tags.push(tag.clone());
+            }
+        }
+        tags
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(version: u32, nodes: &str) -> Vec<u8> {
+        format!(
+            r#"{{"metadata": {{"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v{version}.json", "dbt_version": "1.0.0"}}, "nodes": {nodes}}}"#
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn unknown_schema_versions_are_refused_by_name() {
+        let err = parse(Path::new("p/manifest.json"), &manifest(13, "{}"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("p/manifest.json"), "{err}");
+        assert!(err.contains("metadata.dbt_schema_version"), "{err}");
+        assert!(err.contains("v13"), "{err}");
+        assert!(parse(Path::new("m"), &manifest(3, "{}")).is_err());
+    }
+
+    #[test]
+    fn old_names_read_as_new_ones() {
+        let (version, m) = parse(
+            Path::new("m"),
+            &manifest(
+                4,
+                r#"{"model.p.a": {"unique_id": "model.p.a", "name": "a", "resource_type": "model",
+                    "package_name": "p", "raw_sql": "select 1", "refs": [["b"], ["q", "c"]],
+                    "columns": {"id": {"name": "id"}, "amount": {"name": "amount"}},
+                    "config": {"materialized": "table", "tags": "nightly"}, "tags": null}}"#,
+            ),
+        )
+        .unwrap();
+        assert_eq!(version, 4);
+        let node = &m.nodes["model.p.a"];
+        assert_eq!(node.raw_code.as_deref(), Some("select 1"));
+        assert_eq!(node.refs[1].package.as_deref(), Some("q"));
+        assert_eq!(
+            node.columns
+                .0
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>(),
+            ["id", "amount"]
+        );
+        assert_eq!(node.all_tags(), ["nightly"]);
+        assert!(m.groups.is_empty());
+    }
+
+    #[test]
+    fn a_wrong_type_names_its_path() {
+        let err = parse(
+            Path::new("m.json"),
+            &manifest(
+                12,
+                r#"{"model.p.a": {"name": "a", "depends_on": {"nodes": [1]}}}"#,
+            ),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("nodes.model.p.a.depends_on.nodes"), "{err}");
+    }
+}

@@ -1,0 +1,127 @@
+//! The served index: the published generation, swapped for a newer one when
+//! `meshlens index` publishes it. Requests in flight keep the generation they began with.
+
+use std::sync::{Arc, RwLock};
+
+use app::{
+    catalog::{Catalog, CatalogError},
+    dto::{NodeDetail, ProjectSummary, SearchResults, SiteInfo},
+};
+
+use crate::{
+    search::SearchIndex,
+    store::{DataDir, Reader, StoreError},
+};
+
+pub struct Generation {
+    pub name: String,
+    pub reader: Reader,
+    pub search: SearchIndex,
+}
+
+impl Generation {
+    fn open(data: &DataDir, name: &str) -> Result<Self, StoreError> {
+        let path = data.generation_path(name);
+        Ok(Generation {
+            name: name.to_string(),
+            reader: Reader::open(&path.join(crate::store::layout_files::DATABASE_FILE))?,
+            search: SearchIndex::open(&path.join(crate::store::layout_files::SEARCH_DIR))?,
+        })
+    }
+}
+
+pub struct Engine {
+    data: DataDir,
+    demo: bool,
+    current: RwLock<Option<Arc<Generation>>>,
+    /// Keeps the demo mesh's temporary folder alive as long as the engine.
+    _demo_dir: Option<tempfile::TempDir>,
+}
+
+impl Engine {
+    pub fn open(
+        data: DataDir,
+        demo: bool,
+        demo_dir: Option<tempfile::TempDir>,
+    ) -> Result<Self, StoreError> {
+        let engine = Engine {
+            data,
+            demo,
+            current: RwLock::new(None),
+            _demo_dir: demo_dir,
+        };
+        engine.refresh()?;
+        Ok(engine)
+    }
+
+    pub fn data(&self) -> &DataDir {
+        &self.data
+    }
+
+    pub fn is_demo(&self) -> bool {
+        self.demo
+    }
+
+    /// Opens the published generation if it is not the one being served.
+    /// Returns whether it swapped.
+    pub fn refresh(&self) -> Result<bool, StoreError> {
+        let Some(name) = self.data.current_name() else {
+            return Ok(false);
+        };
+        let served = self
+            .current
+            .read()
+            .ok()
+            .and_then(|c| c.as_ref().map(|g| g.name.clone()));
+        if served.as_deref() == Some(name.as_str()) {
+            return Ok(false);
+        }
+        let generation = Arc::new(Generation::open(&self.data, &name)?);
+        if let Ok(mut current) = self.current.write() {
+            *current = Some(generation);
+        }
+        tracing::info!(generation = %name, "serving index generation");
+        Ok(true)
+    }
+
+    pub fn generation(&self) -> Result<Arc<Generation>, CatalogError> {
+        self.current
+            .read()
+            .ok()
+            .and_then(|c| c.clone())
+            .ok_or_else(|| CatalogError("no index has been published yet".to_string()))
+    }
+}
+
+fn catalog_error(e: impl std::fmt::Display) -> CatalogError {
+    CatalogError(e.to_string())
+}
+
+impl Catalog for Engine {
+    fn site(&self) -> SiteInfo {
+        SiteInfo {
+            demo: self.demo,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+
+    fn projects(&self) -> Result<Vec<ProjectSummary>, CatalogError> {
+        self.generation()?.reader.projects().map_err(catalog_error)
+    }
+
+    fn node(&self, unique_id: &str) -> Result<Option<NodeDetail>, CatalogError> {
+        self.generation()?
+            .reader
+            .node(unique_id)
+            .map_err(catalog_error)
+    }
+
+    fn search(&self, query: &str, limit: usize) -> Result<SearchResults, CatalogError> {
+        self.generation()?
+            .search
+            .search(query, limit)
+            .map_err(catalog_error)
+    }
+}
+
+pub type SharedEngine = Arc<Engine>;

@@ -1,0 +1,71 @@
+//! The JSON API under `/api/v1`, beside the pages and answering from the same catalog.
+
+use app::catalog::Catalog;
+use axum::{
+    extract::{Path, Query, State},
+    routing::get,
+    Json, Router,
+};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{ApiError, AppState};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/projects", get(projects))
+        .route("/nodes/{unique_id}", get(node))
+        .route("/search", get(search))
+        .fallback(|uri: axum::http::Uri| async move {
+            ApiError::UnknownRoute(format!("/api/v1{}", uri.path()))
+        })
+}
+
+pub async fn unknown_route(uri: axum::http::Uri) -> ApiError {
+    ApiError::UnknownRoute(uri.path().to_string())
+}
+
+pub async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let generation = state.engine.generation()?;
+    Ok(Json(json!({
+        "status": "ok",
+        "demo": state.engine.is_demo(),
+        "generation": generation.name,
+        "nodes": generation.reader.node_count().map_err(|e| ApiError::Internal(e.to_string()))?,
+    })))
+}
+
+async fn projects(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!({ "projects": state.engine.projects()? })))
+}
+
+async fn node(
+    State(state): State<AppState>,
+    Path(unique_id): Path<String>,
+) -> Result<Json<app::dto::NodeDetail>, ApiError> {
+    state
+        .engine
+        .node(&unique_id)?
+        .map(Json)
+        .ok_or(ApiError::NodeNotFound(unique_id))
+}
+
+#[derive(Deserialize)]
+struct SearchParams {
+    #[serde(default)]
+    q: String,
+    limit: Option<usize>,
+}
+
+async fn search(
+    State(state): State<AppState>,
+    Query(params): Query<SearchParams>,
+) -> Result<Json<app::dto::SearchResults>, ApiError> {
+    let limit = params.limit.unwrap_or(20);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::BadRequest(format!(
+            "limit must be between 1 and 200, not {limit}"
+        )));
+    }
+    Ok(Json(state.engine.search(&params.q, limit)?))
+}

@@ -1,0 +1,11 @@
+//! meshlens: the engine (artifacts, mesh, store, search) and the HTTP server.
+
+pub mod artifacts;
+pub mod cli;
+pub mod demo;
+pub mod engine;
+pub mod http;
+pub mod indexer;
+pub mod mesh;
+pub mod search;
+pub mod store;

@@ -1,0 +1,138 @@
+//! The `meshlens` binary.
+
+use std::{io::IsTerminal, process::ExitCode, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use clap::Parser;
+use server::{
+    cli::{Cli, Command, IndexArgs, ServeArgs},
+    demo,
+    engine::Engine,
+    http, indexer,
+    store::DataDir,
+};
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("MESHLENS_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("info,tantivy=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let result = match cli.command {
+        Command::Index(args) => index(args),
+        Command::Serve(args) => serve(args).map(|()| ExitCode::SUCCESS),
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e:#}");
+        ExitCode::FAILURE
+    })
+}
+
+fn index(args: IndexArgs) -> anyhow::Result<ExitCode> {
+    let data = DataDir::new(&args.data);
+    let interactive = std::io::stderr().is_terminal();
+    let total = args.paths.len();
+    let mut done = 0;
+    let report = indexer::index_paths(&data, &args.paths, |line| {
+        done += 1;
+        if interactive {
+            eprintln!("[{done}/{total}] {line}");
+        }
+    })
+    .with_context(|| format!("writing the index in {}", args.data.display()))?;
+    for (path, error) in &report.failed {
+        eprintln!("error: {}: {error}", path.display());
+    }
+    let (nodes, edges, findings) = report
+        .summary
+        .as_ref()
+        .map(|s| (s.nodes, s.edges, s.findings))
+        .unwrap_or_default();
+    println!(
+        "indexed {} project{} ({} unchanged, {} failed): {nodes} nodes, {edges} edges, {findings} findings in {:.2} s ({:.1} MB/s)",
+        report.indexed.len(),
+        if report.indexed.len() == 1 { "" } else { "s" },
+        report.unchanged.len(),
+        report.failed.len(),
+        report.seconds,
+        report.megabytes_per_second()
+    );
+    Ok(if report.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let indexed = args
+        .data
+        .as_ref()
+        .map(DataDir::new)
+        .filter(|d| d.current_name().is_some());
+    let engine = match (indexed, &args.data) {
+        (Some(data), _) => {
+            tracing::info!(data = %data.root().display(), "serving the index");
+            Engine::open(data, false, None)?
+        }
+        (None, data) => {
+            match data {
+                Some(dir) => {
+                    tracing::warn!(data = %dir.display(), "no index in this folder: serving the embedded demo mesh")
+                }
+                None => tracing::info!("no --data given: serving the embedded demo mesh"),
+            }
+            let (tmp, data) = demo::prepare()?;
+            Engine::open(data, true, Some(tmp))?
+        }
+    };
+    let engine = Arc::new(engine);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let watcher = engine.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_millis(500));
+            loop {
+                tick.tick().await;
+                let engine = watcher.clone();
+                if let Ok(Err(e)) = tokio::task::spawn_blocking(move || engine.refresh()).await {
+                    tracing::error!(error = %e, "could not open the newly published index; still serving the previous one");
+                }
+            }
+        });
+        let listener = tokio::net::TcpListener::bind(args.addr)
+            .await
+            .with_context(|| format!("listening on {}", args.addr))?;
+        tracing::info!("meshlens listening on http://{}", listener.local_addr()?);
+        axum::serve(listener, http::app(engine))
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,11 @@
+//! The mesh: every indexed project's nodes as one graph. Identity, cross-project
+//! resolution, counts and governance findings, computed from normalised records.
+
+mod findings;
+mod load;
+mod record;
+mod resolve;
+
+pub use load::{load_project, ArtifactSet, LoadError};
+pub use record::{FreshnessRecord, GroupRecord, NodeRecord, ProjectRecord, RefRecord, TestRecord};
+pub use resolve::{resolve, Edge, EdgeKind, Mesh, ResolvedNode};

@@ -1,0 +1,365 @@
+//! Joins the projects into one mesh: which copy of a node wins, which edges cross
+//! projects, which are inferred from `source()` relations, and what each project counts.
+
+use std::collections::{BTreeMap, HashMap};
+
+use app::dto::{Finding, Owner, ProjectCounts};
+
+use super::{
+    findings,
+    record::{GroupRecord, NodeRecord, ProjectRecord},
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EdgeKind {
+    /// A dependency inside one project.
+    Ref,
+    /// A dependency on another project's node (a cross-project ref).
+    CrossProject,
+    /// A `source()` whose relation is another project's model.
+    Inferred,
+}
+
+impl EdgeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeKind::Ref => "ref",
+            EdgeKind::CrossProject => "cross_project",
+            EdgeKind::Inferred => "inferred",
+        }
+    }
+
+    pub fn parse(s: &str) -> EdgeKind {
+        match s {
+            "cross_project" => EdgeKind::CrossProject,
+            "inferred" => EdgeKind::Inferred,
+            _ => EdgeKind::Ref,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Edge {
+    pub parent: String,
+    pub child: String,
+    pub kind: EdgeKind,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResolvedNode {
+    /// The project that defines the node; for an external node, the upstream project
+    /// named by its package.
+    pub project: String,
+    /// Known only from a copy injected into a downstream manifest.
+    pub external: bool,
+    pub record: NodeRecord,
+}
+
+#[derive(Debug, Default)]
+pub struct Mesh {
+    pub nodes: Vec<ResolvedNode>,
+    pub edges: Vec<Edge>,
+    pub findings: Vec<Finding>,
+    pub counts: BTreeMap<String, ProjectCounts>,
+}
+
+pub fn resolve(projects: &[ProjectRecord]) -> Mesh {
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut nodes: Vec<ResolvedNode> = Vec::new();
+
+    // A project's own nodes win over every copy of them.
+    for project in projects {
+        for node in project.nodes.iter().filter(|n| !n.injected) {
+            if index.contains_key(node.unique_id.as_str()) {
+                continue;
+            }
+            index.insert(&node.unique_id, nodes.len());
+            nodes.push(ResolvedNode {
+                project: project.name.clone(),
+                external: false,
+                record: node.clone(),
+            });
+        }
+    }
+    // Copies of nodes whose project is not indexed stand in for them.
+    for project in projects {
+        for node in project.nodes.iter().filter(|n| n.injected) {
+            if index.contains_key(node.unique_id.as_str()) {
+                continue;
+            }
+            index.insert(&node.unique_id, nodes.len());
+            nodes.push(ResolvedNode {
+                project: node.package.clone(),
+                external: true,
+                record: node.clone(),
+            });
+        }
+    }
+
+    add_group_owners(projects, &mut nodes);
+
+    let mut edges = Vec::new();
+    for node in nodes.iter().filter(|n| !n.external) {
+        for parent in &node.record.depends_on {
+            let Some(&p) = index.get(parent.as_str()) else {
+                continue;
+            };
+            let kind = if nodes[p].project == node.project {
+                EdgeKind::Ref
+            } else {
+                EdgeKind::CrossProject
+            };
+            edges.push(Edge {
+                parent: parent.clone(),
+                child: node.record.unique_id.clone(),
+                kind,
+            });
+        }
+    }
+    edges.extend(inferred_edges(&nodes));
+    edges.sort_by(|a, b| (&a.parent, &a.child).cmp(&(&b.parent, &b.child)));
+    edges.dedup_by(|a, b| a.parent == b.parent && a.child == b.child);
+
+    let findings = findings::find(&nodes, &index, &edges);
+    let counts = count(projects, &nodes, &index, &edges, &findings);
+    Mesh {
+        nodes,
+        edges,
+        findings,
+        counts,
+    }
+}
+
+/// A group's owner owns the group's nodes. Groups belong to the project that defines
+/// them: a group of the same name in another project is another group.
+fn add_group_owners(projects: &[ProjectRecord], nodes: &mut [ResolvedNode]) {
+    let mut groups: HashMap<(&str, &str), &GroupRecord> = HashMap::new();
+    for project in projects {
+        for group in &project.groups {
+            groups
+                .entry((group.package.as_str(), group.name.as_str()))
+                .or_insert(group);
+        }
+    }
+    for node in nodes.iter_mut() {
+        let Some(group_name) = node.record.group.clone() else {
+            continue;
+        };
+        let Some(group) = groups.get(&(node.record.package.as_str(), group_name.as_str())) else {
+            continue;
+        };
+        let mut owners: Vec<Owner> = Vec::new();
+        if group.owner_emails.is_empty() {
+            if let Some(name) = &group.owner_name {
+                owners.push(Owner {
+                    name: Some(name.clone()),
+                    email: None,
+                    source: "group".into(),
+                });
+            }
+        }
+        for email in &group.owner_emails {
+            owners.push(Owner {
+                name: group.owner_name.clone(),
+                email: Some(email.clone()),
+                source: "group".into(),
+            });
+        }
+        owners.append(&mut node.record.owners);
+        node.record.owners = owners;
+    }
+}
+
+/// `"DB"."Schema"."Table"`, `db.schema.table` and `` `db`.`schema`.`table` `` are one relation.
+pub fn normalise_relation(relation: &str) -> String {
+    relation
+        .chars()
+        .filter(|c| !matches!(c, '"' | '`' | '[' | ']'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn inferred_edges(nodes: &[ResolvedNode]) -> Vec<Edge> {
+    let mut by_relation: HashMap<String, &ResolvedNode> = HashMap::new();
+    for node in nodes.iter().filter(|n| {
+        !n.external
+            && matches!(
+                n.record.resource_type.as_str(),
+                "model" | "seed" | "snapshot"
+            )
+    }) {
+        if let Some(relation) = &node.record.relation_name {
+            by_relation
+                .entry(normalise_relation(relation))
+                .or_insert(node);
+        }
+    }
+    nodes
+        .iter()
+        .filter(|n| !n.external && n.record.resource_type == "source")
+        .filter_map(|source| {
+            let relation = normalise_relation(source.record.relation_name.as_deref()?);
+            let model = by_relation.get(&relation)?;
+            (model.project != source.project).then(|| Edge {
+                parent: model.record.unique_id.clone(),
+                child: source.record.unique_id.clone(),
+                kind: EdgeKind::Inferred,
+            })
+        })
+        .collect()
+}
+
+fn count(
+    projects: &[ProjectRecord],
+    nodes: &[ResolvedNode],
+    index: &HashMap<&str, usize>,
+    edges: &[Edge],
+    findings: &[Finding],
+) -> BTreeMap<String, ProjectCounts> {
+    let mut counts: BTreeMap<String, ProjectCounts> = projects
+        .iter()
+        .map(|p| {
+            let groups = p.groups.iter().filter(|g| !g.injected).count() as u64;
+            (
+                p.name.clone(),
+                ProjectCounts {
+                    groups,
+                    ..ProjectCounts::default()
+                },
+            )
+        })
+        .collect();
+    for node in nodes.iter().filter(|n| !n.external) {
+        let Some(c) = counts.get_mut(&node.project) else {
+            continue;
+        };
+        let r = &node.record;
+        match r.resource_type.as_str() {
+            "model" => {
+                c.models += 1;
+                c.public_models += u64::from(r.access.as_deref() == Some("public"));
+                c.contracted_models += u64::from(r.contract_enforced);
+                c.versioned_models += u64::from(r.version.is_some());
+            }
+            "source" => c.sources += 1,
+            "seed" => c.seeds += 1,
+            "snapshot" => c.snapshots += 1,
+            "test" => c.tests += 1,
+            "unit_test" => c.unit_tests += 1,
+            "exposure" => c.exposures += 1,
+            "metric" => c.metrics += 1,
+            "semantic_model" => c.semantic_models += 1,
+            _ => {}
+        }
+    }
+    for edge in edges {
+        let Some(&child) = index.get(edge.child.as_str()) else {
+            continue;
+        };
+        let Some(c) = counts.get_mut(&nodes[child].project) else {
+            continue;
+        };
+        match edge.kind {
+            EdgeKind::CrossProject => c.cross_project_edges += 1,
+            EdgeKind::Inferred => c.inferred_edges += 1,
+            EdgeKind::Ref => {}
+        }
+    }
+    for finding in findings {
+        if let Some(c) = counts.get_mut(&finding.project) {
+            c.findings += 1;
+        }
+    }
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relations_match_across_quoting_and_case() {
+        assert_eq!(
+            normalise_relation("\"Demo\".\"Platform\".\"FCT_ORDERS\""),
+            "demo.platform.fct_orders"
+        );
+        assert_eq!(
+            normalise_relation("`demo`.`platform`.`fct_orders`"),
+            "demo.platform.fct_orders"
+        );
+    }
+
+    fn node(id: &str, package: &str, injected: bool, deps: &[&str]) -> NodeRecord {
+        NodeRecord {
+            unique_id: id.into(),
+            name: id.rsplit('.').next().unwrap().into(),
+            resource_type: id.split('.').next().unwrap().into(),
+            package: package.into(),
+            injected,
+            depends_on: deps.iter().map(|d| d.to_string()).collect(),
+            ..NodeRecord::default()
+        }
+    }
+
+    fn project(name: &str, nodes: Vec<NodeRecord>) -> ProjectRecord {
+        ProjectRecord {
+            name: name.into(),
+            nodes,
+            ..ProjectRecord::default()
+        }
+    }
+
+    #[test]
+    fn an_indexed_upstream_wins_over_its_copy_and_edges_cross() {
+        let up = project("up", vec![node("model.up.a", "up", false, &[])]);
+        let down = project(
+            "down",
+            vec![
+                node("model.up.a", "up", true, &[]),
+                node("model.down.b", "down", false, &["model.up.a"]),
+            ],
+        );
+        let mesh = resolve(&[up, down]);
+        assert_eq!(mesh.nodes.len(), 2);
+        assert!(mesh.nodes.iter().all(|n| !n.external));
+        assert_eq!(mesh.edges.len(), 1);
+        assert_eq!(mesh.edges[0].kind, EdgeKind::CrossProject);
+        assert_eq!(mesh.counts["down"].models, 1);
+        assert_eq!(mesh.counts["down"].cross_project_edges, 1);
+        assert_eq!(mesh.counts["up"].cross_project_edges, 0);
+    }
+
+    #[test]
+    fn a_copy_without_its_project_is_external() {
+        let down = project(
+            "down",
+            vec![
+                node("model.up.a", "up", true, &[]),
+                node("model.down.b", "down", false, &["model.up.a"]),
+            ],
+        );
+        let mesh = resolve(&[down]);
+        let a = mesh
+            .nodes
+            .iter()
+            .find(|n| n.record.unique_id == "model.up.a")
+            .unwrap();
+        assert!(a.external);
+        assert_eq!(a.project, "up");
+        assert_eq!(mesh.counts["down"].models, 1);
+        assert_eq!(mesh.counts["down"].cross_project_edges, 1);
+    }
+
+    #[test]
+    fn sources_reading_another_projects_table_get_inferred_edges() {
+        let mut model = node("model.up.orders", "up", false, &[]);
+        model.relation_name = Some("\"wh\".\"up\".\"orders\"".into());
+        let mut source = node("source.down.raw.orders", "down", false, &[]);
+        source.relation_name = Some("WH.UP.ORDERS".into());
+        let mesh = resolve(&[project("up", vec![model]), project("down", vec![source])]);
+        assert_eq!(mesh.edges.len(), 1);
+        assert_eq!(mesh.edges[0].kind, EdgeKind::Inferred);
+        assert_eq!(mesh.counts["down"].inferred_edges, 1);
+        assert_eq!(mesh.counts["down"].cross_project_edges, 0);
+    }
+}

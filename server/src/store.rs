@@ -1,0 +1,40 @@
+//! SQLite, the system of record. Each index run writes a new generation folder
+//! beside the served one and publishes it by an atomic rename; readers keep the
+//! generation they opened until they let it go.
+
+mod layout;
+mod read;
+mod schema;
+mod write;
+
+pub use layout::DataDir;
+
+/// File names inside a generation folder.
+pub mod layout_files {
+    pub use super::layout::{DATABASE_FILE, SEARCH_DIR};
+}
+pub use read::Reader;
+pub use write::{write_generation, GenerationChange, WriteSummary};
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("stored record is not valid: {0}")]
+    Record(#[from] serde_json::Error),
+    #[error("search index: {0}")]
+    Search(#[from] crate::search::SearchError),
+}
+
+pub(crate) fn io_error(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> StoreError {
+    let path = path.into();
+    move |source| StoreError::Io { path, source }
+}

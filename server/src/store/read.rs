@@ -1,0 +1,240 @@
+//! Reading one generation through a small pool of read-only connections.
+
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    sync::Mutex,
+};
+
+use app::dto::{Column, Contract, Finding, NodeDetail, NodeLink, ProjectSummary, TestSummary};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+
+use super::StoreError;
+use crate::mesh::NodeRecord;
+
+/// How many idle connections the pool keeps.
+const POOL_SIZE: usize = 8;
+
+pub struct Reader {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl Reader {
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let reader = Reader {
+            path: path.to_path_buf(),
+            idle: Mutex::new(Vec::new()),
+        };
+        // Fail now, not on the first request, if the file is not a database.
+        reader.with(|c| {
+            c.query_row("SELECT count(*) FROM projects", [], |r| r.get::<_, i64>(0))
+                .map_err(Into::into)
+        })?;
+        Ok(reader)
+    }
+
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let pooled = self.idle.lock().map(|mut idle| idle.pop()).unwrap_or(None);
+        let conn = match pooled {
+            Some(conn) => conn,
+            None => Connection::open_with_flags(
+                &self.path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?,
+        };
+        let result = f(&conn);
+        if let Ok(mut idle) = self.idle.lock() {
+            if idle.len() < POOL_SIZE {
+                idle.push(conn);
+            }
+        }
+        result
+    }
+
+    pub fn projects(&self) -> Result<Vec<ProjectSummary>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT name, dbt_version, schema_version, generated_at, adapter_type, counts FROM projects ORDER BY name",
+            )?;
+            let mut rows = stmt.query([])?;
+            let mut out = Vec::new();
+            while let Some(row) = rows.next()? {
+                let counts: String = row.get(5)?;
+                out.push(ProjectSummary {
+                    name: row.get(0)?,
+                    dbt_version: row.get(1)?,
+                    schema_version: row.get(2)?,
+                    generated_at: row.get(3)?,
+                    adapter_type: row.get(4)?,
+                    counts: serde_json::from_str(&counts)?,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    /// Checksum and artifact path of every stored project, to skip unchanged ones.
+    pub fn checksums(&self) -> Result<HashMap<String, (String, String)>, StoreError> {
+        self.with(|c| {
+            let mut stmt =
+                c.prepare_cached("SELECT name, checksum, artifact_path FROM projects")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    pub fn node_count(&self) -> Result<u64, StoreError> {
+        self.with(|c| Ok(c.query_row("SELECT count(*) FROM nodes", [], |r| r.get(0))?))
+    }
+
+    pub fn node(&self, unique_id: &str) -> Result<Option<NodeDetail>, StoreError> {
+        self.with(|c| {
+            let row = c
+                .prepare_cached("SELECT project, external, record FROM nodes WHERE unique_id = ?1")?
+                .query_row([unique_id], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, bool>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                })
+                .optional()?;
+            let Some((project, external, record)) = row else {
+                return Ok(None);
+            };
+            let record: NodeRecord = serde_json::from_str(&record)?;
+            let parents = neighbours(c, unique_id, Direction::Parents)?;
+            let (tests, children): (Vec<_>, Vec<_>) =
+                neighbours(c, unique_id, Direction::Children)?
+                    .into_iter()
+                    .partition(|(link, _, _)| link.resource_type == "test");
+            let tests = tests
+                .into_iter()
+                .map(|(link, status, column)| TestSummary {
+                    unique_id: link.unique_id,
+                    name: link.name,
+                    column,
+                    status,
+                })
+                .collect();
+            let findings = findings_of(c, unique_id)?;
+            Ok(Some(detail(
+                project,
+                external,
+                record,
+                parents.into_iter().map(|n| n.0).collect(),
+                children.into_iter().map(|n| n.0).collect(),
+                tests,
+                findings,
+            )))
+        })
+    }
+}
+
+enum Direction {
+    Parents,
+    Children,
+}
+
+/// Neighbours with their latest status and (for tests) the column tested.
+fn neighbours(
+    c: &Connection,
+    unique_id: &str,
+    direction: Direction,
+) -> Result<Vec<(NodeLink, Option<String>, Option<String>)>, StoreError> {
+    let sql = match direction {
+        Direction::Parents => {
+            "SELECT n.unique_id, n.name, n.resource_type, n.project, n.external, e.kind, n.status, n.test_column
+             FROM edges e JOIN nodes n ON n.unique_id = e.parent WHERE e.child = ?1 ORDER BY n.project, n.name, n.unique_id"
+        }
+        Direction::Children => {
+            "SELECT n.unique_id, n.name, n.resource_type, n.project, n.external, e.kind, n.status, n.test_column
+             FROM edges e JOIN nodes n ON n.unique_id = e.child WHERE e.parent = ?1 ORDER BY n.project, n.name, n.unique_id"
+        }
+    };
+    let mut stmt = c.prepare_cached(sql)?;
+    let rows = stmt.query_map(params![unique_id], |r| {
+        let kind: String = r.get(5)?;
+        Ok((
+            NodeLink {
+                unique_id: r.get(0)?,
+                name: r.get(1)?,
+                resource_type: r.get(2)?,
+                project: r.get(3)?,
+                external: r.get(4)?,
+                cross_project: kind != "ref",
+                inferred: kind == "inferred",
+            },
+            r.get(6)?,
+            r.get(7)?,
+        ))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn findings_of(c: &Connection, unique_id: &str) -> Result<Vec<Finding>, StoreError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT kind, severity, project, node, other, message FROM findings WHERE node = ?1 OR other = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([unique_id], |r| {
+        Ok(Finding {
+            kind: r.get(0)?,
+            severity: r.get(1)?,
+            project: r.get(2)?,
+            node: r.get(3)?,
+            other: r.get(4)?,
+            message: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn detail(
+    project: String,
+    external: bool,
+    r: NodeRecord,
+    parents: Vec<NodeLink>,
+    children: Vec<NodeLink>,
+    tests: Vec<TestSummary>,
+    findings: Vec<Finding>,
+) -> NodeDetail {
+    let contract = Contract {
+        enforced: r.contract_enforced,
+        constraints: r.constraints,
+    };
+    let status = r.status.or_else(|| {
+        r.freshness
+            .as_ref()
+            .map(|f| format!("freshness {}", f.status))
+    });
+    NodeDetail {
+        unique_id: r.unique_id,
+        name: r.name,
+        resource_type: r.resource_type,
+        project,
+        package: r.package,
+        description: r.description,
+        original_file_path: r.original_file_path,
+        external,
+        owners: r.owners,
+        group: r.group,
+        access: r.access,
+        version: r.version,
+        latest_version: r.latest_version,
+        deprecation_date: r.deprecation_date,
+        materialized: r.materialized,
+        relation_name: r.relation_name,
+        tags: r.tags,
+        contract,
+        columns: r.columns.into_iter().map(|c: Column| c).collect(),
+        parents,
+        children,
+        tests,
+        status,
+        findings,
+    }
+}

@@ -1,0 +1,86 @@
+// Shared by every browser test: starts `meshlens serve` on the embedded demo mesh
+// and Debian chromium (through playwright-core), and opens pages with JavaScript on
+// (waiting for hydration) or off (the server-rendered HTML alone).
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const root = path.resolve(here, "../..");
+export const screenshots = path.join(root, "tests/screenshots");
+
+const bin = process.env.MESHLENS_BIN ?? path.join(root, "target/debug/meshlens");
+
+const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Starts meshlens on a free port with the given extra args; resolves to { url, stop }. */
+export async function startServer(args = []) {
+  const child = spawn(bin, ["serve", "--addr", "127.0.0.1:0", ...args], {
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, MESHLENS_LOG: "info" },
+  });
+  let log = "";
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`meshlens did not start:\n${log}`)), 30_000);
+    child.stderr.on("data", (chunk) => {
+      log += chunk.toString();
+      const m = log.match(/listening on (http:\/\/[0-9.:]+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`meshlens exited with ${code}:\n${log}`)));
+  });
+  return {
+    url,
+    log: () => log,
+    async stop() {
+      child.kill("SIGTERM");
+      await once(child, "exit");
+    },
+  };
+}
+
+export async function startBrowser() {
+  return chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
+}
+
+/**
+ * Opens `url` in a fresh context. With JavaScript on, waits until the app has
+ * hydrated; page errors are collected so a test can assert there were none.
+ */
+export async function open(browser, url, { javaScript }) {
+  const context = await browser.newContext({ javaScriptEnabled: javaScript, viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  const response = await page.goto(url);
+  if (javaScript) {
+    await page.waitForSelector("body[data-hydrated=true]", { timeout: 15_000 });
+  }
+  return { page, response, errors, close: () => context.close() };
+}
+
+/** Runs `body` once with JavaScript on and once with it off. */
+export function bothModes(t, body) {
+  return Promise.all([]).then(async () => {
+    for (const javaScript of [true, false]) {
+      await t.test(javaScript ? "JavaScript on" : "JavaScript off", () => body(javaScript));
+    }
+  });
+}

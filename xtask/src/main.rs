@@ -1,0 +1,282 @@
+//! `cargo xtask`: sets up what the build needs and builds, serves and tests meshlens
+//! with plain cargo, wasm-bindgen and wasm-opt, so a fresh machine does not wait a
+//! quarter of an hour for cargo-leptos (kept for `cargo leptos watch`).
+//!
+//! - `cargo xtask demo`:  set up, build release, serve the embedded demo mesh on 127.0.0.1:3000
+//! - `cargo xtask test`:  set up (browser too), fmt, clippy, cargo test, browser tests
+//! - `cargo xtask build [--release]`: the browser bundle, then the `meshlens` binary
+//! - `cargo xtask setup [--browser]`: only install what is missing
+
+use std::{
+    env,
+    path::{Path, PathBuf},
+    process::{Command, ExitCode},
+};
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let release = args.iter().any(|a| a == "--release");
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup(args.iter().any(|a| a == "--browser")),
+        Some("build") => setup(false).and_then(|()| build(release)),
+        Some("demo") => setup(false).and_then(|()| build(true)).and_then(|()| demo(&args[1..])),
+        Some("test") => setup(true).and_then(|()| test()),
+        _ => Err("usage: cargo xtask <setup [--browser] | build [--release] | demo [serve flags] | test>".to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+fn cargo() -> String {
+    env::var("CARGO").unwrap_or_else(|_| "cargo".to_string())
+}
+
+fn step(what: &str) {
+    eprintln!("\n==> {what}");
+}
+
+fn run(cmd: &mut Command) -> Result {
+    let shown = format!("{cmd:?}");
+    let status = cmd
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("{shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
+fn output(cmd: &mut Command) -> Option<String> {
+    let out = cmd.current_dir(root()).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The wasm-bindgen version Cargo.lock pins; the CLI must be exactly that.
+fn locked_wasm_bindgen() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
+                return Ok(version.trim_end_matches('"').to_string());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen".to_string())
+}
+
+/// `cargo install` puts it in $CARGO_HOME/bin, outside the clone, so a fresh clone
+/// on the same machine (CI) reuses it.
+fn wasm_bindgen_bin() -> PathBuf {
+    let cargo_home = env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"));
+    cargo_home.join("bin/wasm-bindgen")
+}
+
+fn wasm_opt_bin() -> PathBuf {
+    root().join("tests/node_modules/.bin/wasm-opt")
+}
+
+fn setup(browser: bool) -> Result {
+    let targets =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if !targets
+        .lines()
+        .any(|t| t.trim() == "wasm32-unknown-unknown")
+    {
+        step("adding the wasm32-unknown-unknown target");
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+
+    let wanted = locked_wasm_bindgen()?;
+    let have = output(Command::new(wasm_bindgen_bin()).arg("--version")).unwrap_or_default();
+    if have.split_whitespace().nth(1) != Some(wanted.as_str()) {
+        step(&format!(
+            "installing wasm-bindgen-cli {wanted} (about 4 minutes on 2 cores)"
+        ));
+        run(Command::new(cargo()).args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &wanted,
+            "--force",
+        ]))?;
+    }
+
+    // wasm-opt comes from npm's binaryen: Debian bookworm's binaryen 108 emits wasm that never hydrates.
+    let modules = root().join("tests/node_modules");
+    if !wasm_opt_bin().exists() || (browser && !modules.join("playwright-core").exists()) {
+        step("installing npm packages (binaryen, playwright-core)");
+        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--prefix", "tests"]))?;
+    }
+
+    if browser && !Path::new("/usr/bin/chromium").exists() {
+        step("installing Debian chromium for the browser tests");
+        let sudo = output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() != "0");
+        let apt = |args: &[&str]| {
+            let mut cmd = if sudo {
+                Command::new("sudo")
+            } else {
+                Command::new("apt-get")
+            };
+            if sudo {
+                cmd.arg("apt-get");
+            }
+            cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+            run(&mut cmd)
+        };
+        apt(&["update"])?;
+        apt(&[
+            "install",
+            "-y",
+            "--no-install-recommends",
+            "chromium",
+            "fonts-dejavu-core",
+        ])?;
+    }
+    Ok(())
+}
+
+/// The browser bundle (wasm + js loader) into target/site/pkg, where the server's
+/// build script embeds it, then the server itself.
+fn build(release: bool) -> Result {
+    step("building the browser bundle (frontend -> wasm)");
+    run(Command::new(cargo()).args([
+        "build",
+        "--package",
+        "frontend",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ]))?;
+    let wasm = target_dir().join("wasm32-unknown-unknown/wasm-release/frontend.wasm");
+    let pkg = root().join("target/site/pkg");
+    let staging = root().join("target/site/pkg-staging");
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging).map_err(|e| format!("{}: {e}", staging.display()))?;
+    run(Command::new(wasm_bindgen_bin())
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            "meshlens",
+            "--out-dir",
+        ])
+        .arg(&staging)
+        .arg(&wasm))?;
+    step("optimising the wasm for size (wasm-opt -Oz)");
+    run(Command::new(wasm_opt_bin())
+        .args([
+            "-Oz",
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-reference-types",
+            "--enable-multivalue",
+            "--enable-mutable-globals",
+        ])
+        .arg(staging.join("meshlens_bg.wasm"))
+        .arg("-o")
+        .arg(staging.join("meshlens.wasm")))?;
+    std::fs::remove_file(staging.join("meshlens_bg.wasm")).map_err(|e| e.to_string())?;
+    // Replace the bundle only when it is whole, and only touch files that changed, so
+    // the server's build script does not rebuild for nothing.
+    std::fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
+    for name in ["meshlens.js", "meshlens.wasm"] {
+        let new = std::fs::read(staging.join(name)).map_err(|e| format!("{name}: {e}"))?;
+        if std::fs::read(pkg.join(name)).ok().as_deref() != Some(new.as_slice()) {
+            std::fs::write(pkg.join(name), new).map_err(|e| format!("{name}: {e}"))?;
+        }
+    }
+    let _ = std::fs::remove_dir_all(&staging);
+
+    step(if release {
+        "building meshlens (release)"
+    } else {
+        "building meshlens (debug)"
+    });
+    let mut cmd = Command::new(cargo());
+    cmd.args(["build", "--package", "server", "--bin", "meshlens"]);
+    if release {
+        cmd.arg("--release");
+    }
+    run(&mut cmd)
+}
+
+fn demo(serve_args: &[String]) -> Result {
+    let bin = target_dir().join("release/meshlens");
+    step(&format!(
+        "serving the embedded demo mesh: {} serve {}",
+        bin.display(),
+        serve_args.join(" ")
+    ));
+    run(Command::new(bin).arg("serve").args(serve_args))
+}
+
+fn test() -> Result {
+    step("rustfmt");
+    run(Command::new(cargo()).args(["fmt", "--all", "--check"]))?;
+    step("clippy (server, app, xtask)");
+    run(Command::new(cargo()).args([
+        "clippy",
+        "--workspace",
+        "--exclude",
+        "frontend",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    step("clippy (the browser bundle)");
+    run(Command::new(cargo()).args([
+        "clippy",
+        "--package",
+        "frontend",
+        "--package",
+        "app",
+        "--features",
+        "app/hydrate",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    build(false)?;
+    step("cargo test");
+    run(Command::new(cargo()).args(["test", "--workspace", "--exclude", "frontend"]))?;
+    step("browser tests (Debian chromium, JavaScript on and off)");
+    run(Command::new("node")
+        .args(["--test", "--test-concurrency=1", "tests/browser/"])
+        .env("MESHLENS_BIN", target_dir().join("debug/meshlens")))
+}
