@@ -58,6 +58,8 @@ pub struct NodeLink {
     pub name: String,
     pub resource_type: String,
     pub project: String,
+    /// The model version, for versioned models.
+    pub version: Option<String>,
     /// The edge joins nodes of two projects.
     pub cross_project: bool,
     /// The edge was inferred from a `source()` that reads another project's model.

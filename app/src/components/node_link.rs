@@ -23,6 +23,7 @@ pub fn NodeLinkList(links: Vec<NodeLink>, empty: &'static str) -> impl IntoView 
                     view! {
                         <li class=class>
                             <a href=node_href(&link.unique_id)>{link.name.clone()}</a>
+                            {link.version.clone().map(|v| view! { " "<span class="badge version">{format!("v{v}")}</span> })}
                             " "
                             <span class="badge type">{link.resource_type.clone()}</span>
                             " "

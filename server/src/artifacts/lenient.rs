@@ -53,11 +53,12 @@ impl<'de> Deserialize<'de> for RefEntry {
             #[serde(default, deserialize_with = "opt_string_or_number")]
             version: Option<String>,
         }
+        // List first: serde would also read a two-element list as a `Dict`.
         #[derive(Deserialize)]
         #[serde(untagged)]
         enum Raw {
-            Dict(Dict),
             List(Vec<String>),
+            Dict(Dict),
         }
         match Raw::deserialize(d)? {
             Raw::Dict(r) => Ok(RefEntry {

@@ -148,11 +148,11 @@ fn neighbours(
 ) -> Result<Vec<(NodeLink, Option<String>, Option<String>)>, StoreError> {
     let sql = match direction {
         Direction::Parents => {
-            "SELECT n.unique_id, n.name, n.resource_type, n.project, n.external, e.kind, n.status, n.test_column
+            "SELECT n.unique_id, n.name, n.resource_type, n.project, n.external, e.kind, n.status, n.test_column, n.version
              FROM edges e JOIN nodes n ON n.unique_id = e.parent WHERE e.child = ?1 ORDER BY n.project, n.name, n.unique_id"
         }
         Direction::Children => {
-            "SELECT n.unique_id, n.name, n.resource_type, n.project, n.external, e.kind, n.status, n.test_column
+            "SELECT n.unique_id, n.name, n.resource_type, n.project, n.external, e.kind, n.status, n.test_column, n.version
              FROM edges e JOIN nodes n ON n.unique_id = e.child WHERE e.parent = ?1 ORDER BY n.project, n.name, n.unique_id"
         }
     };
@@ -166,6 +166,7 @@ fn neighbours(
                 resource_type: r.get(2)?,
                 project: r.get(3)?,
                 external: r.get(4)?,
+                version: r.get(8)?,
                 cross_project: kind != "ref",
                 inferred: kind == "inferred",
             },

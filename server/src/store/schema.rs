@@ -27,6 +27,7 @@ CREATE TABLE nodes (
     name TEXT NOT NULL,
     resource_type TEXT NOT NULL,
     package TEXT NOT NULL,
+    version TEXT,
     external INTEGER NOT NULL,
     status TEXT,
     test_column TEXT,

@@ -206,8 +206,8 @@ fn write_mesh(conn: &mut Connection, mesh: &Mesh) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
     {
         let mut insert = tx.prepare(
-            "INSERT INTO nodes (unique_id, project, name, resource_type, package, external, status, test_column, record)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO nodes (unique_id, project, name, resource_type, package, version, external, status, test_column, record)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?;
         for node in &mesh.nodes {
             let r = &node.record;
@@ -217,6 +217,7 @@ fn write_mesh(conn: &mut Connection, mesh: &Mesh) -> Result<(), StoreError> {
                 r.name,
                 r.resource_type,
                 r.package,
+                r.version,
                 node.external,
                 r.status,
                 r.test.as_ref().and_then(|t| t.column_name.clone()),

@@ -1,0 +1,172 @@
+//! The JSON API and pages through the same router `meshlens serve` runs, by oneshot requests.
+
+#[path = "support/common.rs"]
+mod common;
+
+use axum::{body::Body, http::Request, Router};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+async fn get(app: &Router, uri: &str) -> (u16, String) {
+    let response = app
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+async fn get_json(app: &Router, uri: &str) -> (u16, Value) {
+    let (status, body) = get(app, uri).await;
+    (
+        status,
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{uri}: {e}: {body}")),
+    )
+}
+
+fn app() -> (tempfile::TempDir, Router) {
+    let (tmp, engine) = common::engine();
+    (tmp, server::http::app(engine))
+}
+
+#[tokio::test]
+async fn healthz_reports_the_served_generation() {
+    let (_tmp, app) = app();
+    let (status, body) = get_json(&app, "/healthz").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["demo"], false);
+    assert!(body["nodes"].as_u64().unwrap() > 90);
+}
+
+#[tokio::test]
+async fn projects_carry_versions_and_counts() {
+    let (_tmp, app) = app();
+    let (status, body) = get_json(&app, "/api/v1/projects").await;
+    assert_eq!(status, 200);
+    let projects = body["projects"].as_array().unwrap();
+    let names: Vec<&str> = projects
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["exec_reporting", "finance", "marketing", "platform"]
+    );
+    let platform = &projects[3];
+    assert_eq!(platform["dbt_version"], "1.11.16");
+    assert_eq!(platform["schema_version"], 12);
+    let counts = &platform["counts"];
+    for (key, want) in [
+        ("models", 11),
+        ("sources", 2),
+        ("seeds", 3),
+        ("snapshots", 1),
+        ("tests", 28),
+        ("unit_tests", 1),
+        ("exposures", 1),
+        ("groups", 1),
+        ("versioned_models", 3),
+    ] {
+        assert_eq!(counts[key], want, "platform {key}");
+    }
+}
+
+#[tokio::test]
+async fn a_node_lists_its_neighbours_with_cross_project_and_inferred_marks() {
+    let (_tmp, app) = app();
+    let (status, node) = get_json(&app, "/api/v1/nodes/model.platform.fct_orders").await;
+    assert_eq!(status, 200);
+    assert_eq!(node["name"], "fct_orders");
+    assert_eq!(node["project"], "platform");
+    assert_eq!(node["resource_type"], "model");
+    assert_eq!(node["access"], "public");
+    assert_eq!(node["contract"]["enforced"], true);
+    let children = node["children"].as_array().unwrap();
+    let fin = children
+        .iter()
+        .find(|c| c["unique_id"] == "model.finance.fin_orders")
+        .unwrap();
+    assert_eq!(fin["cross_project"], true);
+    assert_eq!(fin["inferred"], false);
+    let source = children
+        .iter()
+        .find(|c| c["unique_id"] == "source.marketing.platform_warehouse.orders_table")
+        .unwrap();
+    assert_eq!(source["inferred"], true);
+    let stg = node["parents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["unique_id"] == "model.platform.stg_orders")
+        .unwrap();
+    assert_eq!(stg["cross_project"], false);
+    assert!(node["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t["status"] == "pass"));
+}
+
+#[tokio::test]
+async fn unknown_nodes_and_routes_are_real_404s() {
+    let (_tmp, app) = app();
+    let (status, body) = get_json(&app, "/api/v1/nodes/model.nowhere.nothing").await;
+    assert_eq!(status, 404);
+    assert_eq!(body["error"]["code"], "node_not_found");
+    let (status, body) = get_json(&app, "/api/v1/no-such-route").await;
+    assert_eq!(status, 404);
+    assert_eq!(body["error"]["code"], "route_not_found");
+    let (status, body) = get_json(&app, "/api/v2/projects").await;
+    assert_eq!(status, 404);
+    assert_eq!(body["error"]["code"], "route_not_found");
+    let (status, html) = get(&app, "/nodes/model.nowhere.nothing").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("Node not found"), "{html}");
+    let (status, html) = get(&app, "/no/such/page").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("Not found"), "{html}");
+}
+
+#[tokio::test]
+async fn pages_are_rendered_on_the_server() {
+    let (_tmp, app) = app();
+    let (status, html) = get(&app, "/").await;
+    assert_eq!(status, 200);
+    for project in common::PROJECTS {
+        assert!(
+            html.contains(&format!("data-project=\"{project}\"")),
+            "{project}"
+        );
+    }
+    let (status, html) = get(&app, "/nodes/model.marketing.mkt_order_attribution").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("orders_table"), "{html}");
+    let (status, html) = get(&app, "/search?q=revenue").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("revenue_by_month"), "{html}");
+}
+
+#[tokio::test]
+async fn search_finds_by_name_prefix() {
+    let (_tmp, app) = app();
+    let (status, body) = get_json(&app, "/api/v1/search?q=fct_ord&limit=5").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["hits"][0]["unique_id"], "model.platform.fct_orders");
+    let (status, body) = get_json(&app, "/api/v1/search?q=x&limit=0").await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["code"], "bad_request");
+}
+
+#[tokio::test]
+async fn static_files_are_embedded() {
+    let (_tmp, app) = app();
+    let (status, css) = get(&app, "/pkg/meshlens.css").await;
+    assert_eq!(status, 200);
+    assert!(css.contains("prefers-color-scheme"));
+    let (status, _) = get(&app, "/pkg/../Cargo.toml").await;
+    assert_eq!(status, 404);
+}

@@ -1,0 +1,299 @@
+//! `meshlens index` on the demo mesh's real artifacts: counts, resolution, findings,
+//! bad input and re-indexing.
+
+#[path = "support/common.rs"]
+mod common;
+
+use std::{collections::BTreeMap, fs, process::Command};
+
+use app::dto::ProjectCounts;
+use server::{
+    indexer::index_paths,
+    store::{DataDir, Reader},
+};
+
+fn counts(data: &DataDir) -> BTreeMap<String, ProjectCounts> {
+    let name = data.current_name().unwrap();
+    let reader = Reader::open(&data.generation_path(&name).join("meshlens.sqlite")).unwrap();
+    reader
+        .projects()
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.name, p.counts))
+        .collect()
+}
+
+#[test]
+fn demo_mesh_counts_match_the_manifests() {
+    let (_tmp, data) = common::indexed_demo();
+    let c = counts(&data);
+    let platform = &c["platform"];
+    assert_eq!(
+        (
+            platform.models,
+            platform.sources,
+            platform.seeds,
+            platform.snapshots,
+            platform.tests,
+            platform.unit_tests
+        ),
+        (11, 2, 3, 1, 28, 1)
+    );
+    assert_eq!(
+        (
+            platform.public_models,
+            platform.contracted_models,
+            platform.versioned_models
+        ),
+        (6, 2, 3)
+    );
+    assert_eq!(
+        (platform.cross_project_edges, platform.inferred_edges),
+        (0, 0)
+    );
+    let finance = &c["finance"];
+    // Copies injected by dbt-loom are not finance's own.
+    assert_eq!(
+        (
+            finance.models,
+            finance.metrics,
+            finance.semantic_models,
+            finance.exposures
+        ),
+        (6, 2, 1, 1)
+    );
+    let marketing = &c["marketing"];
+    assert_eq!(
+        (
+            marketing.models,
+            marketing.sources,
+            marketing.inferred_edges,
+            marketing.groups
+        ),
+        (6, 1, 1, 2)
+    );
+    assert_eq!(c["exec_reporting"].models, 2);
+}
+
+#[test]
+fn findings_name_the_demo_meshs_known_problems() {
+    let (_tmp, data) = common::indexed_demo();
+    let reader = Reader::open(
+        &data
+            .generation_path(&data.current_name().unwrap())
+            .join("meshlens.sqlite"),
+    )
+    .unwrap();
+    let node = |id: &str| {
+        reader
+            .node(id)
+            .unwrap()
+            .unwrap_or_else(|| panic!("{id} missing"))
+    };
+    let kinds = |id: &str| {
+        node(id)
+            .findings
+            .into_iter()
+            .map(|f| f.kind)
+            .collect::<Vec<_>>()
+    };
+    assert!(kinds("model.marketing.mkt_customer_contacts").contains(&"private_ref".to_string()));
+    assert!(
+        kinds("model.finance.fin_payment_reconciliation").contains(&"protected_ref".to_string())
+    );
+    assert!(kinds("model.marketing.mkt_customers_legacy").contains(&"deprecated_ref".to_string()));
+    assert!(kinds("model.marketing.mkt_customers").contains(&"unpinned_ref".to_string()));
+    assert!(kinds("model.platform.fct_orders").contains(&"contract_type_mismatch".to_string()));
+    assert!(kinds("model.platform.dim_products").contains(&"public_without_contract".to_string()));
+    // Group owners with a list of emails, and the failing test's status.
+    let fct = node("model.platform.fct_orders");
+    let emails: Vec<_> = fct
+        .owners
+        .iter()
+        .filter(|o| o.source == "group")
+        .filter_map(|o| o.email.clone())
+        .collect();
+    assert_eq!(emails, ["platform@acme.io", "data-oncall@acme.io"]);
+    let products = node("model.platform.dim_products");
+    assert!(products
+        .tests
+        .iter()
+        .any(|t| t.status.as_deref() == Some("fail")));
+}
+
+#[test]
+fn a_broken_project_is_reported_and_the_others_still_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let broken = common::copy_project("finance", tmp.path());
+    let manifest = fs::read(broken.join("manifest.json")).unwrap();
+    fs::write(
+        broken.join("manifest.json"),
+        &manifest[..manifest.len() / 2],
+    )
+    .unwrap();
+    let data = DataDir::new(tmp.path().join("data"));
+    let report = index_paths(
+        &data,
+        &[common::demo_artifacts().join("platform"), broken.clone()],
+        |_| {},
+    )
+    .unwrap();
+    assert_eq!(report.indexed, ["platform"]);
+    assert_eq!(report.failed.len(), 1);
+    let (path, error) = &report.failed[0];
+    assert_eq!(path, &broken);
+    assert!(error.contains("manifest.json"), "{error}");
+    assert!(error.contains("line "), "{error}");
+    assert_eq!(counts(&data).keys().collect::<Vec<_>>(), ["platform"]);
+}
+
+#[test]
+fn a_missing_manifest_names_the_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = DataDir::new(tmp.path().join("data"));
+    let report = index_paths(&data, &[tmp.path().join("nowhere")], |_| {}).unwrap();
+    assert!(
+        report.failed[0].1.contains("nowhere: no manifest.json"),
+        "{:?}",
+        report.failed
+    );
+    assert!(data.current_name().is_none());
+}
+
+#[test]
+fn reindexing_keeps_other_projects_and_skips_unchanged_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = DataDir::new(tmp.path().join("data"));
+    let platform = common::copy_project("platform", tmp.path());
+    index_paths(&data, &[platform.clone()], |_| {}).unwrap();
+    let first = data.current_name().unwrap();
+
+    let report = index_paths(&data, &[platform.clone()], |_| {}).unwrap();
+    assert_eq!(report.unchanged, ["platform"]);
+    assert_eq!(
+        data.current_name().unwrap(),
+        first,
+        "nothing changed, nothing published"
+    );
+
+    let finance = common::copy_project("finance", tmp.path());
+    index_paths(&data, &[finance], |_| {}).unwrap();
+    let c = counts(&data);
+    assert_eq!(c.keys().collect::<Vec<_>>(), ["finance", "platform"]);
+    // With platform indexed, finance's refs to it resolve to platform's own nodes.
+    assert_eq!(c["finance"].cross_project_edges, 4);
+
+    // A broken re-index leaves what is served intact.
+    let served = data.current_name().unwrap();
+    fs::write(platform.join("manifest.json"), b"{\"metadata\": 5}").unwrap();
+    let report = index_paths(&data, &[platform], |_| {}).unwrap();
+    assert_eq!(report.failed.len(), 1);
+    assert_eq!(data.current_name().unwrap(), served);
+    assert_eq!(counts(&data)["platform"].models, 11);
+}
+
+#[test]
+fn two_projects_with_one_name_are_an_error_naming_both_paths() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = common::copy_project("platform", &tmp.path().join("a"));
+    let b = common::copy_project("platform", &tmp.path().join("b"));
+    let data = DataDir::new(tmp.path().join("data"));
+    let report = index_paths(&data, &[a.clone(), b.clone()], |_| {}).unwrap();
+    assert_eq!(report.failed.len(), 1);
+    let error = &report.failed[0].1;
+    assert!(
+        error.contains(&a.canonicalize().unwrap().display().to_string()),
+        "{error}"
+    );
+    assert!(
+        error.contains(&b.canonicalize().unwrap().display().to_string()),
+        "{error}"
+    );
+}
+
+#[test]
+fn older_dbt_versions_index_to_the_same_platform_nodes() {
+    let (_tmp, data) = common::indexed_demo();
+    let current = counts(&data)["platform"].clone();
+    for version in ["artifacts-dbt1.7", "artifacts-dbt1.5"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = DataDir::new(tmp.path().join("data"));
+        let path = common::demo_artifacts()
+            .join("..")
+            .join(version)
+            .join("platform");
+        let report = index_paths(&data, &[path], |_| {}).unwrap();
+        assert!(report.failed.is_empty(), "{version}: {:?}", report.failed);
+        let old = &counts(&data)["platform"];
+        // Unit tests need dbt 1.8; everything else is in both.
+        assert_eq!(
+            (old.models, old.sources, old.seeds, old.snapshots, old.tests),
+            (
+                current.models,
+                current.sources,
+                current.seeds,
+                current.snapshots,
+                current.tests
+            ),
+            "{version}"
+        );
+        assert_eq!(
+            (
+                old.public_models,
+                old.contracted_models,
+                old.versioned_models
+            ),
+            (
+                current.public_models,
+                current.contracted_models,
+                current.versioned_models
+            ),
+            "{version}"
+        );
+    }
+}
+
+#[test]
+fn the_cli_exits_1_on_bad_input_and_2_on_bad_usage() {
+    let bin = env!("CARGO_BIN_EXE_meshlens");
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let ok = Command::new(bin)
+        .args(["index", "--data"])
+        .arg(&data)
+        .args(common::demo_paths())
+        .output()
+        .unwrap();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let summary = String::from_utf8_lossy(&ok.stdout);
+    assert!(
+        summary.starts_with("indexed 4 projects (0 unchanged, 0 failed)"),
+        "{summary}"
+    );
+
+    let bad = Command::new(bin)
+        .args(["index", "--data"])
+        .arg(&data)
+        .arg(tmp.path().join("missing"))
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no manifest.json"));
+
+    let usage = Command::new(bin)
+        .args(["index", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert_eq!(usage.status.code(), Some(2));
+    let version = Command::new(bin)
+        .args(["serve", "--version"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&version.stdout).starts_with("meshlens"));
+}
