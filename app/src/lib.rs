@@ -38,6 +38,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Every route renders in `SsrMode::Async`: the server sends whole pages, so they
+/// read the same with JavaScript off as on (streamed chunks would need a script).
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -48,7 +50,7 @@ pub fn App() -> impl IntoView {
             <components::Header/>
             <main class="page">
                 <Routes fallback=pages::NotFound>
-                    <Route path=path!("/") view=pages::HomePage/>
+                    <Route path=path!("/") view=pages::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/nodes/:id") view=pages::NodePage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=pages::SearchPage ssr=SsrMode::Async/>
                 </Routes>

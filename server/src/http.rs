@@ -78,7 +78,7 @@ async fn page_not_found(
     }
     let options = state.leptos_options.clone();
     let render =
-        leptos_axum::render_app_to_stream_with_context(context, move || shell(options.clone()));
+        leptos_axum::render_app_async_with_context(context, move || shell(options.clone()));
     let mut response = render(req).await.into_response();
     *response.status_mut() = StatusCode::NOT_FOUND;
     response

@@ -165,10 +165,10 @@ fn reindexing_keeps_other_projects_and_skips_unchanged_ones() {
     let tmp = tempfile::tempdir().unwrap();
     let data = DataDir::new(tmp.path().join("data"));
     let platform = common::copy_project("platform", tmp.path());
-    index_paths(&data, &[platform.clone()], |_| {}).unwrap();
+    index_paths(&data, std::slice::from_ref(&platform), |_| {}).unwrap();
     let first = data.current_name().unwrap();
 
-    let report = index_paths(&data, &[platform.clone()], |_| {}).unwrap();
+    let report = index_paths(&data, std::slice::from_ref(&platform), |_| {}).unwrap();
     assert_eq!(report.unchanged, ["platform"]);
     assert_eq!(
         data.current_name().unwrap(),

@@ -112,8 +112,7 @@ pub fn find(nodes: &[ResolvedNode], index: &HashMap<&str, usize>, edges: &[Edge]
         }
     }
 
-    let mut families: HashMap<(&str, &str), (Option<&str>, HashSet<&str>, &ResolvedNode)> =
-        HashMap::new();
+    let mut families: HashMap<(&str, &str), VersionFamily> = HashMap::new();
     for node in nodes
         .iter()
         .filter(|n| !n.external && n.record.resource_type == "model")
@@ -149,18 +148,31 @@ pub fn find(nodes: &[ResolvedNode], index: &HashMap<&str, usize>, edges: &[Edge]
         if let Some(version) = &r.version {
             let family = families
                 .entry((node.project.as_str(), r.name.as_str()))
-                .or_insert((None, HashSet::new(), node));
-            family.0 = family.0.or(r.latest_version.as_deref());
-            family.1.insert(version.as_str());
+                .or_insert(VersionFamily {
+                    latest: None,
+                    versions: HashSet::new(),
+                    first: node,
+                });
+            family.latest = family.latest.or(r.latest_version.as_deref());
+            family.versions.insert(version.as_str());
         }
     }
     let mut missing: Vec<_> = families
         .into_iter()
-        .filter_map(|(_, (latest, versions, node))| {
-            latest
-                .filter(|l| !versions.contains(l))
-                .map(|l| (node, l.to_string()))
-        })
+        .filter_map(
+            |(
+                _,
+                VersionFamily {
+                    latest,
+                    versions,
+                    first: node,
+                },
+            )| {
+                latest
+                    .filter(|l| !versions.contains(l))
+                    .map(|l| (node, l.to_string()))
+            },
+        )
         .collect();
     missing.sort_by(|a, b| a.0.record.unique_id.cmp(&b.0.record.unique_id));
     for (node, latest) in missing {
@@ -176,6 +188,13 @@ pub fn find(nodes: &[ResolvedNode], index: &HashMap<&str, usize>, edges: &[Edge]
         );
     }
     out
+}
+
+/// The versions of one model, by (project, name).
+struct VersionFamily<'a> {
+    latest: Option<&'a str>,
+    versions: HashSet<&'a str>,
+    first: &'a ResolvedNode,
 }
 
 fn version_label(r: &super::record::NodeRecord) -> String {

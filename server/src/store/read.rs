@@ -135,6 +135,9 @@ impl Reader {
     }
 }
 
+/// A neighbour with its latest status and, for a test, the column it tests.
+type Neighbour = (NodeLink, Option<String>, Option<String>);
+
 enum Direction {
     Parents,
     Children,
@@ -145,7 +148,7 @@ fn neighbours(
     c: &Connection,
     unique_id: &str,
     direction: Direction,
-) -> Result<Vec<(NodeLink, Option<String>, Option<String>)>, StoreError> {
+) -> Result<Vec<Neighbour>, StoreError> {
     let sql = match direction {
         Direction::Parents => {
             "SELECT n.unique_id, n.name, n.resource_type, n.project, n.external, e.kind, n.status, n.test_column, n.version
