@@ -67,32 +67,25 @@ pub fn resolve(projects: &[ProjectRecord]) -> Mesh {
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut nodes: Vec<ResolvedNode> = Vec::new();
 
-    // A project's own nodes win over every copy of them.
-    for project in projects {
-        for node in project.nodes.iter().filter(|n| !n.injected) {
-            if index.contains_key(node.unique_id.as_str()) {
-                continue;
+    // A project's own nodes win over every copy of them; a copy of a node whose
+    // project is not indexed stands in for it, under the upstream project's name.
+    for injected in [false, true] {
+        for project in projects {
+            for node in project.nodes.iter().filter(|n| n.injected == injected) {
+                if index.contains_key(node.unique_id.as_str()) {
+                    continue;
+                }
+                index.insert(&node.unique_id, nodes.len());
+                nodes.push(ResolvedNode {
+                    project: if injected {
+                        node.package.clone()
+                    } else {
+                        project.name.clone()
+                    },
+                    external: injected,
+                    record: node.clone(),
+                });
             }
-            index.insert(&node.unique_id, nodes.len());
-            nodes.push(ResolvedNode {
-                project: project.name.clone(),
-                external: false,
-                record: node.clone(),
-            });
-        }
-    }
-    // Copies of nodes whose project is not indexed stand in for them.
-    for project in projects {
-        for node in project.nodes.iter().filter(|n| n.injected) {
-            if index.contains_key(node.unique_id.as_str()) {
-                continue;
-            }
-            index.insert(&node.unique_id, nodes.len());
-            nodes.push(ResolvedNode {
-                project: node.package.clone(),
-                external: true,
-                record: node.clone(),
-            });
         }
     }
 

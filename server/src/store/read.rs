@@ -149,15 +149,19 @@ fn neighbours(
     unique_id: &str,
     direction: Direction,
 ) -> Result<Vec<Neighbour>, StoreError> {
+    // One query, joined on the parent or the child side.
+    macro_rules! neighbour_sql {
+        ($join:literal, $filter:literal) => {
+            concat!(
+                "SELECT n.unique_id, n.name, n.resource_type, n.project, n.external, e.kind, n.status, n.test_column, n.version
+                 FROM edges e JOIN nodes n ON n.unique_id = e.", $join, " WHERE e.", $filter, " = ?1
+                 ORDER BY n.project, n.name, n.unique_id"
+            )
+        };
+    }
     let sql = match direction {
-        Direction::Parents => {
-            "SELECT n.unique_id, n.name, n.resource_type, n.project, n.external, e.kind, n.status, n.test_column, n.version
-             FROM edges e JOIN nodes n ON n.unique_id = e.parent WHERE e.child = ?1 ORDER BY n.project, n.name, n.unique_id"
-        }
-        Direction::Children => {
-            "SELECT n.unique_id, n.name, n.resource_type, n.project, n.external, e.kind, n.status, n.test_column, n.version
-             FROM edges e JOIN nodes n ON n.unique_id = e.child WHERE e.parent = ?1 ORDER BY n.project, n.name, n.unique_id"
-        }
+        Direction::Parents => neighbour_sql!("parent", "child"),
+        Direction::Children => neighbour_sql!("child", "parent"),
     };
     let mut stmt = c.prepare_cached(sql)?;
     let rows = stmt.query_map(params![unique_id], |r| {
