@@ -26,9 +26,7 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
 
 /// FNV-1a: a content hash for ETags, without a build dependency.
 fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 fn main() {
@@ -57,11 +55,7 @@ fn main() {
     }
     site.push(("/pkg/meshlens.css".to_string(), style));
     for file in files_in(&assets) {
-        let rel = file
-            .strip_prefix(&assets)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = file.strip_prefix(&assets).unwrap().to_string_lossy().replace('\\', "/");
         site.push((format!("/{rel}"), file));
     }
     let mut code = String::from("/// (URL path, content, content hash) of every embedded static file.\npub static SITE_FILES: &[(&str, &[u8], &str)] = &[\n");
@@ -74,29 +68,15 @@ fn main() {
         ));
     }
     code.push_str("];\n");
-    fs::File::create(out.join("site_files.rs"))
-        .unwrap()
-        .write_all(code.as_bytes())
-        .unwrap();
+    fs::File::create(out.join("site_files.rs")).unwrap().write_all(code.as_bytes()).unwrap();
 
     let mut code = String::from("/// (project, file name, content) of the demo mesh's artifacts.\npub static DEMO_FILES: &[(&str, &str, &[u8])] = &[\n");
-    let mut projects: Vec<PathBuf> = fs::read_dir(&demo)
-        .map(|d| {
-            d.flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_dir())
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut projects: Vec<PathBuf> =
+        fs::read_dir(&demo).map(|d| d.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect()).unwrap_or_default();
     projects.sort();
     for project in projects {
         let name = project.file_name().unwrap().to_string_lossy().into_owned();
-        for file in [
-            "manifest.json",
-            "catalog.json",
-            "run_results.json",
-            "sources.json",
-        ] {
+        for file in ["manifest.json", "catalog.json", "run_results.json", "sources.json"] {
             let path = project.join(file);
             if path.is_file() {
                 code.push_str(&format!(
@@ -107,8 +87,5 @@ fn main() {
         }
     }
     code.push_str("];\n");
-    fs::File::create(out.join("demo_files.rs"))
-        .unwrap()
-        .write_all(code.as_bytes())
-        .unwrap();
+    fs::File::create(out.join("demo_files.rs")).unwrap().write_all(code.as_bytes()).unwrap();
 }

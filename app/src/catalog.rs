@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::dto::{NodeDetail, ProjectSummary, SearchResults, SiteInfo};
+use crate::dto::{NodeDetail, OwnerDetail, OwnerSummary, ProjectSummary, SearchResults, SiteInfo};
 
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -13,7 +13,9 @@ pub trait Catalog: Send + Sync + 'static {
     fn site(&self) -> SiteInfo;
     fn projects(&self) -> Result<Vec<ProjectSummary>, CatalogError>;
     fn node(&self, unique_id: &str) -> Result<Option<NodeDetail>, CatalogError>;
-    fn search(&self, query: &str, limit: usize) -> Result<SearchResults, CatalogError>;
+    fn owners(&self) -> Result<Vec<OwnerSummary>, CatalogError>;
+    fn owner(&self, key: &str) -> Result<Option<OwnerDetail>, CatalogError>;
+    fn search(&self, query: &str, limit: usize, offset: usize) -> Result<SearchResults, CatalogError>;
 }
 
 pub type SharedCatalog = Arc<dyn Catalog>;

@@ -88,6 +88,17 @@ pub struct Column {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Contract {
     pub enforced: bool,
+    /// Columns whose YAML declares a type: the contract type beside the warehouse's.
+    pub columns: Vec<ContractColumn>,
+    /// Model-level constraints; column constraints are on each column.
+    pub constraints: Vec<Constraint>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContractColumn {
+    pub name: String,
+    pub contract_type: String,
+    pub catalog_type: Option<String>,
     pub constraints: Vec<Constraint>,
 }
 
@@ -139,19 +150,90 @@ pub struct NodeDetail {
     pub findings: Vec<Finding>,
 }
 
+/// A piece of a snippet; highlighted pieces matched the query.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SnippetPart {
+    pub text: String,
+    pub highlight: bool,
+}
+
+/// An owner and how much they own.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnerSummary {
+    /// The owner's name, else their email: what `/owners/{key}` shows.
+    pub key: String,
+    pub emails: Vec<String>,
+    /// Where the ownership was declared: group, meta, config.meta, exposure.
+    pub sources: Vec<String>,
+    pub nodes: u64,
+}
+
+/// A node an owner owns, with what a reviewer checks.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OwnedNode {
+    pub unique_id: String,
+    pub name: String,
+    pub resource_type: String,
+    pub project: String,
+    pub version: Option<String>,
+    pub access: Option<String>,
+    pub contract_enforced: bool,
+    /// Latest run status (for a source, its freshness).
+    pub status: Option<String>,
+    /// Tests on the node that failed or warned in the latest run.
+    pub failing_tests: u64,
+    pub source: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OwnerDetail {
+    pub owner: OwnerSummary,
+    /// By project, then name.
+    pub nodes: Vec<OwnedNode>,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SearchHit {
     pub unique_id: String,
     pub name: String,
     pub project: String,
     pub resource_type: String,
-    pub description: String,
+    /// The first owner (a name, else an email).
+    pub owner: Option<String>,
+    pub access: Option<String>,
+    pub version: Option<String>,
+    /// Where the query matched: name, owner, column, tag, description, code, ...
+    pub matched_field: String,
+    pub snippet: Vec<SnippetPart>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+/// Counts over every hit (not only the page shown), by field.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facets {
+    pub project: Vec<FacetCount>,
+    #[serde(rename = "type")]
+    pub resource_type: Vec<FacetCount>,
+    pub access: Vec<FacetCount>,
+    pub owner: Vec<FacetCount>,
+    pub group: Vec<FacetCount>,
+    pub contract: Vec<FacetCount>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SearchResults {
     pub query: String,
     pub total: u64,
+    pub offset: usize,
+    pub limit: usize,
     pub hits: Vec<SearchHit>,
+    pub facets: Facets,
+    /// Parts of the query that were searched as plain words instead, and why.
+    pub ignored: Vec<String>,
     pub took_ms: f64,
 }

@@ -15,7 +15,7 @@ use leptos_router::{
     path, SsrMode,
 };
 
-pub use links::node_href;
+pub use links::{encode, node_href, owner_href, search_href};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -53,6 +53,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/nodes/:id") view=pages::NodePage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=pages::SearchPage ssr=SsrMode::Async/>
+                    <Route path=path!("/owners") view=pages::OwnersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/owners/:key") view=pages::OwnerPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -1,30 +1,51 @@
 //! URLs of pages, built in one place so every link agrees.
 
+/// Percent-encodes everything but unreserved characters (RFC 3986).
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'_' | b'-' | b'~' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
 /// The page of a node. dbt unique_ids are dotted names; anything that would break a
 /// path segment is percent-encoded.
 pub fn node_href(unique_id: &str) -> String {
-    let mut href = String::from("/nodes/");
-    for byte in unique_id.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'_' | b'-' | b'~' => {
-                href.push(byte as char)
-            }
-            _ => href.push_str(&format!("%{byte:02X}")),
-        }
+    format!("/nodes/{}", encode(unique_id))
+}
+
+/// The search results page for a query, from the given hit on.
+pub fn search_href(query: &str, offset: usize) -> String {
+    if offset == 0 {
+        format!("/search?q={}", encode(query))
+    } else {
+        format!("/search?q={}&offset={offset}", encode(query))
     }
-    href
+}
+
+/// The page of an owner (a name or an email).
+pub fn owner_href(owner: &str) -> String {
+    format!("/owners/{}", encode(owner))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::node_href;
+    use super::*;
 
     #[test]
     fn plain_ids_stay_readable() {
-        assert_eq!(
-            node_href("model.platform.dim_customers.v2"),
-            "/nodes/model.platform.dim_customers.v2"
-        );
+        assert_eq!(node_href("model.platform.dim_customers.v2"), "/nodes/model.platform.dim_customers.v2");
+    }
+
+    #[test]
+    fn queries_are_encoded() {
+        assert_eq!(search_href("owner:\"Platform Team\" x&y", 0), "/search?q=owner%3A%22Platform%20Team%22%20x%26y");
+        assert_eq!(search_href("a", 20), "/search?q=a&offset=20");
+        assert_eq!(owner_href("data-oncall@acme.io"), "/owners/data-oncall%40acme.io");
     }
 
     #[test]

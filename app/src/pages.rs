@@ -3,11 +3,15 @@
 mod home;
 mod node;
 mod not_found;
+mod owner;
+mod owners;
 mod search;
 
 pub use home::HomePage;
 pub use node::NodePage;
 pub use not_found::NotFound;
+pub use owner::OwnerPage;
+pub use owners::OwnersPage;
 pub use search::SearchPage;
 
 /// Marks the response 404 when rendering on the server; a no-op in the browser.

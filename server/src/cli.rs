@@ -23,6 +23,8 @@ pub enum Command {
     Index(IndexArgs),
     /// Serve the web app and JSON API over the index in DIR (or the embedded demo mesh).
     Serve(ServeArgs),
+    /// Drop projects from the index in DIR; the others stay.
+    Remove(RemoveArgs),
 }
 
 #[derive(Debug, Args)]
@@ -30,9 +32,23 @@ pub struct IndexArgs {
     /// The data folder that holds the index.
     #[arg(long, env = "MESHLENS_DATA", value_name = "DIR")]
     pub data: PathBuf,
+    /// A meshlens.toml listing the projects (`[[projects]]` with `path` and optional
+    /// `name`). Without PATHs and without this flag, ./meshlens.toml is read.
+    #[arg(long, env = "MESHLENS_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// dbt project folders, or their target/ folders, holding manifest.json.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// The data folder that holds the index.
+    #[arg(long, env = "MESHLENS_DATA", value_name = "DIR")]
+    pub data: PathBuf,
+    /// Names of the projects to drop.
+    #[arg(required = true, value_name = "NAME")]
+    pub names: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -42,11 +58,6 @@ pub struct ServeArgs {
     #[arg(long, env = "MESHLENS_DATA", value_name = "DIR")]
     pub data: Option<PathBuf>,
     /// Where to listen.
-    #[arg(
-        long,
-        env = "MESHLENS_ADDR",
-        value_name = "HOST:PORT",
-        default_value = "127.0.0.1:3000"
-    )]
+    #[arg(long, env = "MESHLENS_ADDR", value_name = "HOST:PORT", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
 }

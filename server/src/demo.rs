@@ -27,8 +27,7 @@ pub fn prepare() -> anyhow::Result<(tempfile::TempDir, DataDir)> {
         let dir = tmp.path().join("artifacts").join(project);
         fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         for (_, file, bytes) in DEMO_FILES.iter().filter(|(p, _, _)| *p == project) {
-            fs::write(dir.join(file), bytes)
-                .with_context(|| format!("writing {}", dir.join(file).display()))?;
+            fs::write(dir.join(file), bytes).with_context(|| format!("writing {}", dir.join(file).display()))?;
         }
         paths.push(dir);
     }
@@ -39,10 +38,7 @@ pub fn prepare() -> anyhow::Result<(tempfile::TempDir, DataDir)> {
     let data = DataDir::new(tmp.path().join("data"));
     let report = index_paths(&data, &paths, |_| {})?;
     if let Some((path, error)) = report.failed.first() {
-        anyhow::bail!(
-            "the embedded demo mesh did not index: {}: {error}",
-            path.display()
-        );
+        anyhow::bail!("the embedded demo mesh did not index: {}: {error}", path.display());
     }
     Ok((tmp, data))
 }

@@ -39,17 +39,8 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn open(
-        data: DataDir,
-        demo: bool,
-        demo_dir: Option<tempfile::TempDir>,
-    ) -> Result<Self, StoreError> {
-        let engine = Engine {
-            data,
-            demo,
-            current: RwLock::new(None),
-            _demo_dir: demo_dir,
-        };
+    pub fn open(data: DataDir, demo: bool, demo_dir: Option<tempfile::TempDir>) -> Result<Self, StoreError> {
+        let engine = Engine { data, demo, current: RwLock::new(None), _demo_dir: demo_dir };
         engine.refresh()?;
         Ok(engine)
     }
@@ -68,11 +59,7 @@ impl Engine {
         let Some(name) = self.data.current_name() else {
             return Ok(false);
         };
-        let served = self
-            .current
-            .read()
-            .ok()
-            .and_then(|c| c.as_ref().map(|g| g.name.clone()));
+        let served = self.current.read().ok().and_then(|c| c.as_ref().map(|g| g.name.clone()));
         if served.as_deref() == Some(name.as_str()) {
             return Ok(false);
         }
@@ -99,10 +86,7 @@ fn catalog_error(e: impl std::fmt::Display) -> CatalogError {
 
 impl Catalog for Engine {
     fn site(&self) -> SiteInfo {
-        SiteInfo {
-            demo: self.demo,
-            version: env!("CARGO_PKG_VERSION").to_string(),
-        }
+        SiteInfo { demo: self.demo, version: env!("CARGO_PKG_VERSION").to_string() }
     }
 
     fn projects(&self) -> Result<Vec<ProjectSummary>, CatalogError> {
@@ -110,17 +94,19 @@ impl Catalog for Engine {
     }
 
     fn node(&self, unique_id: &str) -> Result<Option<NodeDetail>, CatalogError> {
-        self.generation()?
-            .reader
-            .node(unique_id)
-            .map_err(catalog_error)
+        self.generation()?.reader.node(unique_id).map_err(catalog_error)
     }
 
-    fn search(&self, query: &str, limit: usize) -> Result<SearchResults, CatalogError> {
-        self.generation()?
-            .search
-            .search(query, limit)
-            .map_err(catalog_error)
+    fn owners(&self) -> Result<Vec<app::dto::OwnerSummary>, CatalogError> {
+        self.generation()?.reader.owners().map_err(catalog_error)
+    }
+
+    fn owner(&self, key: &str) -> Result<Option<app::dto::OwnerDetail>, CatalogError> {
+        self.generation()?.reader.owner(key).map_err(catalog_error)
+    }
+
+    fn search(&self, query: &str, limit: usize, offset: usize) -> Result<SearchResults, CatalogError> {
+        self.generation()?.search.search(query, limit, offset).map_err(catalog_error)
     }
 }
 

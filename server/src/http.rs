@@ -38,14 +38,8 @@ impl FromRef<AppState> for LeptosOptions {
 
 /// The whole router, as served.
 pub fn app(engine: Arc<Engine>) -> Router {
-    let leptos_options = LeptosOptions::builder()
-        .output_name(env!("LEPTOS_OUTPUT_NAME"))
-        .site_pkg_dir("pkg")
-        .build();
-    let state = AppState {
-        leptos_options: leptos_options.clone(),
-        engine: engine.clone(),
-    };
+    let leptos_options = LeptosOptions::builder().output_name(env!("LEPTOS_OUTPUT_NAME")).site_pkg_dir("pkg").build();
+    let state = AppState { leptos_options: leptos_options.clone(), engine: engine.clone() };
     let catalog: SharedCatalog = engine;
     let context = move || provide_context(catalog.clone());
     let routes = generate_route_list(App);
@@ -60,9 +54,7 @@ pub fn app(engine: Arc<Engine>) -> Router {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(move |state: State<AppState>, req: Request<Body>| {
-            page_not_found(state, req, context.clone())
-        })
+        .fallback(move |state: State<AppState>, req: Request<Body>| page_not_found(state, req, context.clone()))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
@@ -77,8 +69,7 @@ async fn page_not_found(
         return ApiError::UnknownRoute(req.uri().path().to_string()).into_response();
     }
     let options = state.leptos_options.clone();
-    let render =
-        leptos_axum::render_app_async_with_context(context, move || shell(options.clone()));
+    let render = leptos_axum::render_app_async_with_context(context, move || shell(options.clone()));
     let mut response = render(req).await.into_response();
     *response.status_mut() = StatusCode::NOT_FOUND;
     response

@@ -1,5 +1,5 @@
-//! `meshlens index` without the terminal: read each project's artifacts, skip the
-//! unchanged, and publish one new generation with the rest.
+//! `meshlens index` and `meshlens remove` without the terminal: read each project's
+//! artifacts, skip the unchanged, and publish one new generation with the rest.
 
 use std::{
     collections::HashMap,
@@ -8,6 +8,7 @@ use std::{
 };
 
 use crate::{
+    config::ProjectSource,
     mesh::{load_project, ArtifactSet, ProjectRecord},
     store::{write_generation, DataDir, GenerationChange, Reader, StoreError, WriteSummary},
 };
@@ -35,93 +36,122 @@ impl IndexReport {
     }
 }
 
-fn stored_checksums(data: &DataDir) -> HashMap<String, (String, String)> {
-    data.current_name()
-        .and_then(|name| {
-            Reader::open(
-                &data
-                    .generation_path(&name)
-                    .join(crate::store::layout_files::DATABASE_FILE),
-            )
-            .ok()
-        })
-        .and_then(|r| r.checksums().ok())
-        .unwrap_or_default()
+/// One step of an index run, for a progress display.
+pub struct Progress<'a> {
+    pub done: usize,
+    pub total: usize,
+    pub message: &'a str,
+}
+
+fn current_reader(data: &DataDir) -> Option<Reader> {
+    let name = data.current_name()?;
+    Reader::open(&data.generation_path(&name).join(crate::store::layout_files::DATABASE_FILE)).ok()
 }
 
 fn absolute(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Indexes the projects at `paths` into `data`, keeping the projects already there.
-/// A project that fails is reported and left out; the others are still indexed.
+/// Indexes the projects at `paths`; see [`index_projects`].
 pub fn index_paths(
     data: &DataDir,
     paths: &[PathBuf],
-    mut progress: impl FnMut(&str),
+    progress: impl FnMut(Progress),
+) -> Result<IndexReport, StoreError> {
+    let sources: Vec<ProjectSource> = paths.iter().cloned().map(ProjectSource::from).collect();
+    index_projects(data, &sources, progress)
+}
+
+/// Indexes `sources` into `data`, keeping the projects already there. A project
+/// that fails is reported and left out; the others are still indexed.
+pub fn index_projects(
+    data: &DataDir,
+    sources: &[ProjectSource],
+    mut progress: impl FnMut(Progress),
 ) -> Result<IndexReport, StoreError> {
     let started = Instant::now();
-    let stored = stored_checksums(data);
+    let stored = current_reader(data).and_then(|r| r.checksums().ok()).unwrap_or_default();
     let mut report = IndexReport::default();
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     let mut replace: Vec<ProjectRecord> = Vec::new();
+    let total = sources.len();
 
-    for path in paths {
+    for (i, source) in sources.iter().enumerate() {
+        let path = &source.path;
+        let mut step = |message: &str| progress(Progress { done: i + 1, total, message });
         let set = match ArtifactSet::read(path) {
             Ok(set) => set,
             Err(e) => {
+                step(&format!("{}: failed", path.display()));
                 report.failed.push((path.clone(), e.to_string()));
                 continue;
             }
         };
         let dir = absolute(&set.dir);
-        let unchanged = stored
-            .iter()
-            .find(|(_, (sum, stored_path))| *sum == set.checksum && Path::new(stored_path) == dir);
+        let unchanged = stored.iter().find(|(name, (sum, stored_path))| {
+            *sum == set.checksum && Path::new(stored_path) == dir && source.name.as_ref().is_none_or(|n| n == *name)
+        });
         if let Some((name, _)) = unchanged {
             if let Some(first) = seen.insert(name.clone(), dir.clone()) {
-                report
-                    .failed
-                    .push((path.clone(), duplicate(name, &first, &dir)));
+                report.failed.push((path.clone(), duplicate(name, &first, &dir)));
                 continue;
             }
-            progress(&format!("{name}: unchanged"));
+            step(&format!("{name}: unchanged"));
             report.unchanged.push(name.clone());
             continue;
         }
         report.manifest_bytes += set.manifest_len() as u64;
-        match load_project(&set) {
+        match load_project(&set, source.name.as_deref()) {
             Ok(mut record) => {
                 record.artifact_path = dir.to_string_lossy().into_owned();
                 if let Some(first) = seen.insert(record.name.clone(), dir.clone()) {
-                    report
-                        .failed
-                        .push((path.clone(), duplicate(&record.name, &first, &dir)));
+                    report.failed.push((path.clone(), duplicate(&record.name, &first, &dir)));
                     continue;
                 }
-                progress(&format!(
-                    "{}: {} nodes read",
-                    record.name,
-                    record.nodes.len()
-                ));
+                step(&format!("{}: {} nodes read", record.name, record.nodes.len()));
                 report.indexed.push(record.name.clone());
                 replace.push(record);
             }
-            Err(e) => report.failed.push((path.clone(), e.to_string())),
+            Err(e) => {
+                step(&format!("{}: failed", path.display()));
+                report.failed.push((path.clone(), e.to_string()));
+            }
         }
     }
 
     if !replace.is_empty() {
-        report.summary = Some(write_generation(
-            data,
-            GenerationChange {
-                replace,
-                remove: Vec::new(),
-            },
-        )?);
+        report.summary = Some(write_generation(data, GenerationChange { replace, remove: Vec::new() })?);
     }
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RemoveError {
+    #[error("no project named {name:?} is indexed in {data} (indexed: {indexed})")]
+    NotIndexed { name: String, data: PathBuf, indexed: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Drops projects from the index; the others stay, resolved again without them.
+pub fn remove_projects(data: &DataDir, names: &[String]) -> Result<WriteSummary, RemoveError> {
+    let indexed: Vec<String> = current_reader(data)
+        .and_then(|r| r.checksums().ok())
+        .map(|c| {
+            let mut names: Vec<String> = c.into_keys().collect();
+            names.sort();
+            names
+        })
+        .unwrap_or_default();
+    if let Some(missing) = names.iter().find(|n| !indexed.contains(n)) {
+        return Err(RemoveError::NotIndexed {
+            name: missing.clone(),
+            data: data.root().to_path_buf(),
+            indexed: if indexed.is_empty() { "none".to_string() } else { indexed.join(", ") },
+        });
+    }
+    Ok(write_generation(data, GenerationChange { replace: Vec::new(), remove: names.to_vec() })?)
 }
 
 fn duplicate(name: &str, first: &Path, second: &Path) -> String {

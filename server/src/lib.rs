@@ -2,6 +2,7 @@
 
 pub mod artifacts;
 pub mod cli;
+pub mod config;
 pub mod demo;
 pub mod engine;
 pub mod http;

@@ -1,11 +1,18 @@
 //! The `meshlens` binary.
 
-use std::{io::IsTerminal, process::ExitCode, sync::Arc, time::Duration};
+use std::{
+    io::{IsTerminal, Write},
+    path::{Path, PathBuf},
+    process::ExitCode,
+    sync::Arc,
+    time::Duration,
+};
 
 use anyhow::Context;
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use server::{
-    cli::{Cli, Command, IndexArgs, ServeArgs},
+    cli::{Cli, Command, IndexArgs, RemoveArgs, ServeArgs},
+    config::{self, ProjectSource},
     demo,
     engine::Engine,
     http, indexer,
@@ -17,14 +24,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_env("MESHLENS_LOG")
-                .unwrap_or_else(|_| EnvFilter::new("info,tantivy=warn")),
+            EnvFilter::try_from_env("MESHLENS_LOG").unwrap_or_else(|_| EnvFilter::new("info,tantivy=warn")),
         )
         .with_writer(std::io::stderr)
         .init();
     let result = match cli.command {
         Command::Index(args) => index(args),
         Command::Serve(args) => serve(args).map(|()| ExitCode::SUCCESS),
+        Command::Remove(args) => remove(args),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
@@ -32,26 +39,43 @@ fn main() -> ExitCode {
     })
 }
 
+/// The projects an index run covers: PATH arguments, then the config file's
+/// (`--config`, or ./meshlens.toml when no PATH is given).
+fn sources(args: &IndexArgs) -> anyhow::Result<Vec<ProjectSource>> {
+    let mut sources: Vec<ProjectSource> = args.paths.iter().cloned().map(ProjectSource::from).collect();
+    let config = match &args.config {
+        Some(file) => Some(file.clone()),
+        None if args.paths.is_empty() && Path::new("meshlens.toml").is_file() => Some(PathBuf::from("meshlens.toml")),
+        None => None,
+    };
+    if let Some(file) = config {
+        sources.extend(config::load(&file)?);
+    }
+    if sources.is_empty() {
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "give the projects to index as PATH arguments or in a meshlens.toml (--config FILE)",
+            )
+            .exit();
+    }
+    Ok(sources)
+}
+
 fn index(args: IndexArgs) -> anyhow::Result<ExitCode> {
+    let sources = sources(&args)?;
     let data = DataDir::new(&args.data);
-    let interactive = std::io::stderr().is_terminal();
-    let total = args.paths.len();
-    let mut done = 0;
-    let report = indexer::index_paths(&data, &args.paths, |line| {
-        done += 1;
-        if interactive {
-            eprintln!("[{done}/{total}] {line}");
-        }
-    })
-    .with_context(|| format!("writing the index in {}", args.data.display()))?;
+    let bar = ProgressBar::new(std::io::stderr().is_terminal());
+    let report = indexer::index_projects(&data, &sources, |p| bar.show(&p))
+        .with_context(|| format!("writing the index in {}", args.data.display()))?;
+    bar.finish();
     for (path, error) in &report.failed {
         eprintln!("error: {}: {error}", path.display());
     }
-    let (nodes, edges, findings) = report
-        .summary
-        .as_ref()
-        .map(|s| (s.nodes, s.edges, s.findings))
-        .unwrap_or_default();
+    let (nodes, edges, findings) = report.summary.as_ref().map(|s| (s.nodes, s.edges, s.findings)).unwrap_or_default();
+    for cycle in report.summary.iter().flat_map(|s| &s.project_cycles) {
+        eprintln!("note: these projects depend on each other in a cycle: {}", cycle.join(", "));
+    }
     println!(
         "indexed {} project{} ({} unchanged, {} failed): {nodes} nodes, {edges} edges, {findings} findings in {:.2} s ({:.1} MB/s)",
         report.indexed.len(),
@@ -61,19 +85,60 @@ fn index(args: IndexArgs) -> anyhow::Result<ExitCode> {
         report.seconds,
         report.megabytes_per_second()
     );
-    Ok(if report.failed.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn remove(args: RemoveArgs) -> anyhow::Result<ExitCode> {
+    let data = DataDir::new(&args.data);
+    match indexer::remove_projects(&data, &args.names) {
+        Ok(summary) => {
+            println!(
+                "removed {}: {} projects, {} nodes, {} edges, {} findings remain",
+                args.names.join(", "),
+                summary.projects,
+                summary.nodes,
+                summary.edges,
+                summary.findings
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// A one-line progress bar on a terminal; silent when stderr is not one.
+struct ProgressBar {
+    enabled: bool,
+}
+
+impl ProgressBar {
+    fn new(enabled: bool) -> Self {
+        ProgressBar { enabled }
+    }
+
+    fn show(&self, p: &indexer::Progress) {
+        if !self.enabled {
+            return;
+        }
+        const WIDTH: usize = 24;
+        let filled = WIDTH * p.done / p.total.max(1);
+        let message: String = p.message.chars().take(60).collect();
+        eprint!("\r\x1b[K[{}{}] {}/{} {message}", "#".repeat(filled), " ".repeat(WIDTH - filled), p.done, p.total);
+        let _ = std::io::stderr().flush();
+    }
+
+    fn finish(&self) {
+        if self.enabled {
+            eprint!("\r\x1b[K");
+        }
+    }
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let indexed = args
-        .data
-        .as_ref()
-        .map(DataDir::new)
-        .filter(|d| d.current_name().is_some());
+    let indexed = args.data.as_ref().map(DataDir::new).filter(|d| d.current_name().is_some());
     let engine = match (indexed, &args.data) {
         (Some(data), _) => {
             tracing::info!(data = %data.root().display(), "serving the index");
@@ -91,9 +156,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
     };
     let engine = Arc::new(engine);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         let watcher = engine.clone();
         tokio::spawn(async move {
@@ -123,8 +186,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };

@@ -9,11 +9,7 @@ use serde_json::Value;
 use tower::ServiceExt;
 
 async fn get(app: &Router, uri: &str) -> (u16, String) {
-    let response = app
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
+    let response = app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
     let status = response.status().as_u16();
     let body = response.into_body().collect().await.unwrap().to_bytes();
     (status, String::from_utf8(body.to_vec()).unwrap())
@@ -21,10 +17,7 @@ async fn get(app: &Router, uri: &str) -> (u16, String) {
 
 async fn get_json(app: &Router, uri: &str) -> (u16, Value) {
     let (status, body) = get(app, uri).await;
-    (
-        status,
-        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{uri}: {e}: {body}")),
-    )
+    (status, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{uri}: {e}: {body}")))
 }
 
 fn app() -> (tempfile::TempDir, Router) {
@@ -48,14 +41,8 @@ async fn projects_carry_versions_and_counts() {
     let (status, body) = get_json(&app, "/api/v1/projects").await;
     assert_eq!(status, 200);
     let projects = body["projects"].as_array().unwrap();
-    let names: Vec<&str> = projects
-        .iter()
-        .map(|p| p["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        names,
-        ["exec_reporting", "finance", "marketing", "platform"]
-    );
+    let names: Vec<&str> = projects.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["exec_reporting", "finance", "marketing", "platform"]);
     let platform = &projects[3];
     assert_eq!(platform["dbt_version"], "1.11.16");
     assert_eq!(platform["schema_version"], 12);
@@ -86,29 +73,16 @@ async fn a_node_lists_its_neighbours_with_cross_project_and_inferred_marks() {
     assert_eq!(node["access"], "public");
     assert_eq!(node["contract"]["enforced"], true);
     let children = node["children"].as_array().unwrap();
-    let fin = children
-        .iter()
-        .find(|c| c["unique_id"] == "model.finance.fin_orders")
-        .unwrap();
+    let fin = children.iter().find(|c| c["unique_id"] == "model.finance.fin_orders").unwrap();
     assert_eq!(fin["cross_project"], true);
     assert_eq!(fin["inferred"], false);
-    let source = children
-        .iter()
-        .find(|c| c["unique_id"] == "source.marketing.platform_warehouse.orders_table")
-        .unwrap();
+    let source =
+        children.iter().find(|c| c["unique_id"] == "source.marketing.platform_warehouse.orders_table").unwrap();
     assert_eq!(source["inferred"], true);
-    let stg = node["parents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["unique_id"] == "model.platform.stg_orders")
-        .unwrap();
+    let stg =
+        node["parents"].as_array().unwrap().iter().find(|p| p["unique_id"] == "model.platform.stg_orders").unwrap();
     assert_eq!(stg["cross_project"], false);
-    assert!(node["tests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|t| t["status"] == "pass"));
+    assert!(node["tests"].as_array().unwrap().iter().all(|t| t["status"] == "pass"));
 }
 
 #[tokio::test]
@@ -137,10 +111,7 @@ async fn pages_are_rendered_on_the_server() {
     let (status, html) = get(&app, "/").await;
     assert_eq!(status, 200);
     for project in common::PROJECTS {
-        assert!(
-            html.contains(&format!("data-project=\"{project}\"")),
-            "{project}"
-        );
+        assert!(html.contains(&format!("data-project=\"{project}\"")), "{project}");
     }
     let (status, html) = get(&app, "/nodes/model.marketing.mkt_order_attribution").await;
     assert_eq!(status, 200);

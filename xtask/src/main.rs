@@ -35,16 +35,11 @@ fn main() -> ExitCode {
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }
 
 fn target_dir() -> PathBuf {
-    env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"))
+    env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
 }
 
 fn cargo() -> String {
@@ -57,10 +52,7 @@ fn step(what: &str) {
 
 fn run(cmd: &mut Command) -> Result {
     let shown = format!("{cmd:?}");
-    let status = cmd
-        .current_dir(root())
-        .status()
-        .map_err(|e| format!("{shown}: {e}"))?;
+    let status = cmd.current_dir(root()).status().map_err(|e| format!("{shown}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -70,15 +62,12 @@ fn run(cmd: &mut Command) -> Result {
 
 fn output(cmd: &mut Command) -> Option<String> {
     let out = cmd.current_dir(root()).output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// The wasm-bindgen version Cargo.lock pins; the CLI must be exactly that.
 fn locked_wasm_bindgen() -> Result<String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
-        .map_err(|e| format!("Cargo.lock: {e}"))?;
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line == "name = \"wasm-bindgen\"" {
@@ -105,12 +94,8 @@ fn wasm_opt_bin() -> PathBuf {
 }
 
 fn setup(browser: bool) -> Result {
-    let targets =
-        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if !targets
-        .lines()
-        .any(|t| t.trim() == "wasm32-unknown-unknown")
-    {
+    let targets = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if !targets.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
         step("adding the wasm32-unknown-unknown target");
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
@@ -118,16 +103,8 @@ fn setup(browser: bool) -> Result {
     let wanted = locked_wasm_bindgen()?;
     let have = output(Command::new(wasm_bindgen_bin()).arg("--version")).unwrap_or_default();
     if have.split_whitespace().nth(1) != Some(wanted.as_str()) {
-        step(&format!(
-            "installing wasm-bindgen-cli {wanted} (about 4 minutes on 2 cores)"
-        ));
-        run(Command::new(cargo()).args([
-            "install",
-            "wasm-bindgen-cli",
-            "--version",
-            &wanted,
-            "--force",
-        ]))?;
+        step(&format!("installing wasm-bindgen-cli {wanted} (about 4 minutes on 2 cores)"));
+        run(Command::new(cargo()).args(["install", "wasm-bindgen-cli", "--version", &wanted, "--force"]))?;
     }
 
     // wasm-opt comes from npm's binaryen: Debian bookworm's binaryen 108 emits wasm that never hydrates.
@@ -141,11 +118,7 @@ fn setup(browser: bool) -> Result {
         step("installing Debian chromium for the browser tests");
         let sudo = output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() != "0");
         let apt = |args: &[&str]| {
-            let mut cmd = if sudo {
-                Command::new("sudo")
-            } else {
-                Command::new("apt-get")
-            };
+            let mut cmd = if sudo { Command::new("sudo") } else { Command::new("apt-get") };
             if sudo {
                 cmd.arg("apt-get");
             }
@@ -153,13 +126,7 @@ fn setup(browser: bool) -> Result {
             run(&mut cmd)
         };
         apt(&["update"])?;
-        apt(&[
-            "install",
-            "-y",
-            "--no-install-recommends",
-            "chromium",
-            "fonts-dejavu-core",
-        ])?;
+        apt(&["install", "-y", "--no-install-recommends", "chromium", "fonts-dejavu-core"])?;
     }
     Ok(())
 }
@@ -184,14 +151,7 @@ fn build(release: bool) -> Result {
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging).map_err(|e| format!("{}: {e}", staging.display()))?;
     run(Command::new(wasm_bindgen_bin())
-        .args([
-            "--target",
-            "web",
-            "--no-typescript",
-            "--out-name",
-            "meshlens",
-            "--out-dir",
-        ])
+        .args(["--target", "web", "--no-typescript", "--out-name", "meshlens", "--out-dir"])
         .arg(&staging)
         .arg(&wasm))?;
     step("optimising the wasm for size (wasm-opt -Oz)");
@@ -220,11 +180,7 @@ fn build(release: bool) -> Result {
     }
     let _ = std::fs::remove_dir_all(&staging);
 
-    step(if release {
-        "building meshlens (release)"
-    } else {
-        "building meshlens (debug)"
-    });
+    step(if release { "building meshlens (release)" } else { "building meshlens (debug)" });
     let mut cmd = Command::new(cargo());
     cmd.args(["build", "--package", "server", "--bin", "meshlens"]);
     if release {
@@ -235,11 +191,7 @@ fn build(release: bool) -> Result {
 
 fn demo(serve_args: &[String]) -> Result {
     let bin = target_dir().join("release/meshlens");
-    step(&format!(
-        "serving the embedded demo mesh: {} serve {}",
-        bin.display(),
-        serve_args.join(" ")
-    ));
+    step(&format!("serving the embedded demo mesh: {} serve {}", bin.display(), serve_args.join(" ")));
     run(Command::new(bin).arg("serve").args(serve_args))
 }
 

@@ -5,7 +5,5 @@ use crate::dto::NodeDetail;
 #[server(prefix = "/_sfn", endpoint = "get_node")]
 pub async fn get_node(unique_id: String) -> Result<Option<NodeDetail>, ServerFnError> {
     let catalog = crate::catalog::use_catalog()?;
-    catalog
-        .node(&unique_id)
-        .map_err(|e| ServerFnError::new(e.to_string()))
+    catalog.node(&unique_id).map_err(|e| ServerFnError::new(e.to_string()))
 }

@@ -13,6 +13,7 @@ pub fn Header() -> impl IntoView {
             <a class="brand" href="/">"meshlens"</a>
             <nav class="site-nav">
                 <a href="/">"Projects"</a>
+                <a href="/owners">"Owners"</a>
             </nav>
             <SearchBox/>
         </header>

@@ -18,15 +18,27 @@ pub fn SearchBox() -> impl IntoView {
             if q.trim().is_empty() {
                 Vec::new()
             } else {
-                search_nodes(q, SUGGESTIONS)
-                    .await
-                    .map(|r| r.hits)
-                    .unwrap_or_default()
+                search_nodes(q, SUGGESTIONS, 0).await.map(|r| r.hits).unwrap_or_default()
             }
         }
     });
     let hits = move || suggestions.get().unwrap_or_default();
     let navigate = use_navigate();
+    let input_ref = NodeRef::<leptos::html::Input>::new();
+
+    // `/` anywhere but in a text field focuses the box, as on most sites with search.
+    let _ = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() != "/" || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        let typing = document()
+            .active_element()
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if let (false, Some(input)) = (typing, input_ref.get_untracked()) {
+            ev.prevent_default();
+            let _ = input.focus();
+        }
+    });
 
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         let count = hits().len();
@@ -37,14 +49,10 @@ pub fn SearchBox() -> impl IntoView {
             }
             "ArrowUp" if count > 0 => {
                 ev.prevent_default();
-                set_selected
-                    .update(|s| *s = Some(s.map_or(count - 1, |i| (i + count - 1) % count)));
+                set_selected.update(|s| *s = Some(s.map_or(count - 1, |i| (i + count - 1) % count)));
             }
             "Enter" => {
-                if let Some(hit) = selected
-                    .get_untracked()
-                    .and_then(|i| hits().get(i).cloned())
-                {
+                if let Some(hit) = selected.get_untracked().and_then(|i| hits().get(i).cloned()) {
                     ev.prevent_default();
                     set_query.set(String::new());
                     navigate(&node_href(&hit.unique_id), Default::default());
@@ -60,7 +68,8 @@ pub fn SearchBox() -> impl IntoView {
             <input
                 type="search"
                 name="q"
-                placeholder="Search nodes…"
+                node_ref=input_ref
+                placeholder="Search nodes…  ( / )"
                 aria-label="Search nodes"
                 autocomplete="off"
                 prop:value=query

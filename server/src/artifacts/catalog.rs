@@ -52,30 +52,17 @@ pub fn parse(file: &Path, bytes: &[u8]) -> Result<Catalog, ArtifactError> {
 impl Catalog {
     /// The warehouse type of a column, matched case-insensitively as warehouses fold case.
     pub fn column_type(&self, unique_id: &str, column: &str) -> Option<&str> {
-        let table = self
-            .nodes
-            .get(unique_id)
-            .or_else(|| self.sources.get(unique_id))?;
+        let table = self.nodes.get(unique_id).or_else(|| self.sources.get(unique_id))?;
         table
             .columns
             .get(column)
-            .or_else(|| {
-                table
-                    .columns
-                    .iter()
-                    .find(|(name, _)| name.eq_ignore_ascii_case(column))
-                    .map(|(_, c)| c)
-            })
+            .or_else(|| table.columns.iter().find(|(name, _)| name.eq_ignore_ascii_case(column)).map(|(_, c)| c))
             .and_then(|c| c.data_type.as_deref())
     }
 
     /// Catalog columns of a relation, in warehouse order, for nodes whose YAML lists none.
     pub fn columns_of(&self, unique_id: &str) -> Vec<&CatalogColumn> {
-        let Some(table) = self
-            .nodes
-            .get(unique_id)
-            .or_else(|| self.sources.get(unique_id))
-        else {
+        let Some(table) = self.nodes.get(unique_id).or_else(|| self.sources.get(unique_id)) else {
             return Vec::new();
         };
         let mut columns: Vec<&CatalogColumn> = table.columns.values().collect();

@@ -61,23 +61,12 @@ impl<'de> Deserialize<'de> for RefEntry {
             Dict(Dict),
         }
         match Raw::deserialize(d)? {
-            Raw::Dict(r) => Ok(RefEntry {
-                name: r.name,
-                package: r.package,
-                version: r.version,
-            }),
+            Raw::Dict(r) => Ok(RefEntry { name: r.name, package: r.package, version: r.version }),
             Raw::List(mut parts) => match parts.len() {
-                1 => Ok(RefEntry {
-                    name: parts.remove(0),
-                    ..RefEntry::default()
-                }),
+                1 => Ok(RefEntry { name: parts.remove(0), ..RefEntry::default() }),
                 2 => {
                     let name = parts.remove(1);
-                    Ok(RefEntry {
-                        name,
-                        package: Some(parts.remove(0)),
-                        version: None,
-                    })
+                    Ok(RefEntry { name, package: Some(parts.remove(0)), version: None })
                 }
                 n => Err(de::Error::invalid_length(n, &"a ref of one or two names")),
             },

@@ -150,10 +150,7 @@ impl<'de> Deserialize<'de> for Columns {
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a map of column names to columns")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Columns, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Columns, A::Error> {
                 let mut columns = Vec::with_capacity(map.size_hint().unwrap_or(0));
                 while let Some((key, mut column)) = map.next_entry::<String, ColumnDef>()? {
                     if column.name.is_empty() {
@@ -238,13 +235,13 @@ struct ProbeMetadata {
 pub fn parse(file: &Path, bytes: &[u8]) -> Result<(u32, Manifest), ArtifactError> {
     let probe: Probe = parse_json(file, bytes)?;
     let url = probe.metadata.dbt_schema_version;
-    let version = schema_version_number(&url)
-        .filter(|v| SUPPORTED.contains(v))
-        .ok_or_else(|| ArtifactError::UnsupportedVersion {
+    let version = schema_version_number(&url).filter(|v| SUPPORTED.contains(v)).ok_or_else(|| {
+        ArtifactError::UnsupportedVersion {
             file: file.to_path_buf(),
             found: url.clone(),
             expected: "manifest v4 to v12 (dbt 1.0 to 1.11)",
-        })?;
+        }
+    })?;
     let manifest = parse_json(file, bytes)?;
     Ok((version, manifest))
 }
@@ -292,9 +289,7 @@ mod tests {
 
     #[test]
     fn unknown_schema_versions_are_refused_by_name() {
-        let err = parse(Path::new("p/manifest.json"), &manifest(13, "{}"))
-            .unwrap_err()
-            .to_string();
+        let err = parse(Path::new("p/manifest.json"), &manifest(13, "{}")).unwrap_err().to_string();
         assert!(err.contains("p/manifest.json"), "{err}");
         assert!(err.contains("metadata.dbt_schema_version"), "{err}");
         assert!(err.contains("v13"), "{err}");
@@ -318,29 +313,17 @@ mod tests {
         let node = &m.nodes["model.p.a"];
         assert_eq!(node.raw_code.as_deref(), Some("select 1"));
         assert_eq!(node.refs[1].package.as_deref(), Some("q"));
-        assert_eq!(
-            node.columns
-                .0
-                .iter()
-                .map(|c| c.name.as_str())
-                .collect::<Vec<_>>(),
-            ["id", "amount"]
-        );
+        assert_eq!(node.columns.0.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["id", "amount"]);
         assert_eq!(node.all_tags(), ["nightly"]);
         assert!(m.groups.is_empty());
     }
 
     #[test]
     fn a_wrong_type_names_its_path() {
-        let err = parse(
-            Path::new("m.json"),
-            &manifest(
-                12,
-                r#"{"model.p.a": {"name": "a", "depends_on": {"nodes": [1]}}}"#,
-            ),
-        )
-        .unwrap_err()
-        .to_string();
+        let err =
+            parse(Path::new("m.json"), &manifest(12, r#"{"model.p.a": {"name": "a", "depends_on": {"nodes": [1]}}}"#))
+                .unwrap_err()
+                .to_string();
         assert!(err.contains("nodes.model.p.a.depends_on.nodes"), "{err}");
     }
 }

@@ -16,9 +16,9 @@ pub fn router() -> Router<AppState> {
         .route("/projects", get(projects))
         .route("/nodes/{unique_id}", get(node))
         .route("/search", get(search))
-        .fallback(|uri: axum::http::Uri| async move {
-            ApiError::UnknownRoute(format!("/api/v1{}", uri.path()))
-        })
+        .route("/owners", get(owners))
+        .route("/owners/{key}", get(owner))
+        .fallback(|uri: axum::http::Uri| async move { ApiError::UnknownRoute(format!("/api/v1{}", uri.path())) })
 }
 
 pub async fn unknown_route(uri: axum::http::Uri) -> ApiError {
@@ -43,11 +43,18 @@ async fn node(
     State(state): State<AppState>,
     Path(unique_id): Path<String>,
 ) -> Result<Json<app::dto::NodeDetail>, ApiError> {
-    state
-        .engine
-        .node(&unique_id)?
-        .map(Json)
-        .ok_or(ApiError::NodeNotFound(unique_id))
+    state.engine.node(&unique_id)?.map(Json).ok_or(ApiError::NodeNotFound(unique_id))
+}
+
+async fn owners(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!({ "owners": state.engine.owners()? })))
+}
+
+async fn owner(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+) -> Result<Json<app::dto::OwnerDetail>, ApiError> {
+    state.engine.owner(&key)?.map(Json).ok_or(ApiError::OwnerNotFound(key))
 }
 
 #[derive(Deserialize)]
@@ -55,6 +62,8 @@ struct SearchParams {
     #[serde(default)]
     q: String,
     limit: Option<usize>,
+    #[serde(default)]
+    offset: usize,
 }
 
 async fn search(
@@ -63,9 +72,10 @@ async fn search(
 ) -> Result<Json<app::dto::SearchResults>, ApiError> {
     let limit = params.limit.unwrap_or(20);
     if !(1..=200).contains(&limit) {
-        return Err(ApiError::BadRequest(format!(
-            "limit must be between 1 and 200, not {limit}"
-        )));
+        return Err(ApiError::BadRequest(format!("limit must be between 1 and 200, not {limit}")));
     }
-    Ok(Json(state.engine.search(&params.q, limit)?))
+    if params.offset > 10_000 {
+        return Err(ApiError::BadRequest(format!("offset must be at most 10000, not {}", params.offset)));
+    }
+    Ok(Json(state.engine.search(&params.q, limit, params.offset)?))
 }

@@ -30,24 +30,14 @@ pub async fn serve(uri: Uri, headers: HeaderMap) -> Response {
     };
     let etag = format!("\"{hash}\"");
     let cache = [(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))];
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        == Some(etag.as_str())
-    {
+    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
         return (StatusCode::NOT_MODIFIED, cache).into_response();
     }
     (
         [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(content_type(path)),
-            ),
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type(path))),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-            (
-                header::ETAG,
-                HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\"")),
-            ),
+            (header::ETAG, HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\""))),
         ],
         *bytes,
     )

@@ -11,6 +11,8 @@ use serde_json::json;
 pub enum ApiError {
     #[error("no node has the unique_id {0:?}")]
     NodeNotFound(String),
+    #[error("no indexed node is owned by {0:?}")]
+    OwnerNotFound(String),
     #[error("no API route at {0}")]
     UnknownRoute(String),
     #[error("{0}")]
@@ -24,6 +26,7 @@ impl ApiError {
     fn code(&self) -> (&'static str, StatusCode) {
         match self {
             ApiError::NodeNotFound(_) => ("node_not_found", StatusCode::NOT_FOUND),
+            ApiError::OwnerNotFound(_) => ("owner_not_found", StatusCode::NOT_FOUND),
             ApiError::UnknownRoute(_) => ("route_not_found", StatusCode::NOT_FOUND),
             ApiError::BadRequest(_) => ("bad_request", StatusCode::BAD_REQUEST),
             ApiError::Internal(_) => ("internal", StatusCode::INTERNAL_SERVER_ERROR),
@@ -37,11 +40,7 @@ impl IntoResponse for ApiError {
         if status.is_server_error() {
             tracing::error!(error = %self, "API request failed");
         }
-        (
-            status,
-            Json(json!({ "error": { "code": code, "message": self.to_string() } })),
-        )
-            .into_response()
+        (status, Json(json!({ "error": { "code": code, "message": self.to_string() } }))).into_response()
     }
 }
 

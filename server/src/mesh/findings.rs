@@ -14,11 +14,7 @@ fn makes_refs(resource_type: &str) -> bool {
 pub fn find(nodes: &[ResolvedNode], index: &HashMap<&str, usize>, edges: &[Edge]) -> Vec<Finding> {
     let today = today();
     let mut out = Vec::new();
-    let mut push = |kind: &str,
-                    severity: &str,
-                    node: &ResolvedNode,
-                    other: Option<&ResolvedNode>,
-                    message: String| {
+    let mut push = |kind: &str, severity: &str, node: &ResolvedNode, other: Option<&ResolvedNode>, message: String| {
         out.push(Finding {
             kind: kind.to_string(),
             severity: severity.to_string(),
@@ -30,24 +26,17 @@ pub fn find(nodes: &[ResolvedNode], index: &HashMap<&str, usize>, edges: &[Edge]
     };
 
     for edge in edges {
-        let (Some(&p), Some(&c)) = (
-            index.get(edge.parent.as_str()),
-            index.get(edge.child.as_str()),
-        ) else {
+        let (Some(&p), Some(&c)) = (index.get(edge.parent.as_str()), index.get(edge.child.as_str())) else {
             continue;
         };
         let (parent, child) = (&nodes[p], &nodes[c]);
-        if child.external
-            || parent.record.resource_type != "model"
-            || !makes_refs(&child.record.resource_type)
-        {
+        if child.external || parent.record.resource_type != "model" || !makes_refs(&child.record.resource_type) {
             continue;
         }
         let (pr, cr) = (&parent.record, &child.record);
         match pr.access.as_deref() {
             Some("private") => {
-                let same_group =
-                    parent.project == child.project && pr.group.is_some() && pr.group == cr.group;
+                let same_group = parent.project == child.project && pr.group.is_some() && pr.group == cr.group;
                 if !same_group {
                     push(
                         "private_ref",
@@ -76,29 +65,18 @@ pub fn find(nodes: &[ResolvedNode], index: &HashMap<&str, usize>, edges: &[Edge]
             ),
             _ => {}
         }
-        if let Some(date) = pr
-            .deprecation_date
-            .as_deref()
-            .filter(|d| date_part(d) < today.as_str())
-        {
+        if let Some(date) = pr.deprecation_date.as_deref().filter(|d| date_part(d) < today.as_str()) {
             push(
                 "deprecated_ref",
                 "warning",
                 child,
                 Some(parent),
-                format!(
-                    "{} refs {} which was deprecated on {}",
-                    cr.name,
-                    version_label(pr),
-                    date_part(date)
-                ),
+                format!("{} refs {} which was deprecated on {}", cr.name, version_label(pr), date_part(date)),
             );
         }
         if pr.version.is_some() {
             let unpinned = cr.refs.iter().any(|r| {
-                r.name == pr.name
-                    && r.version.is_none()
-                    && r.package.as_deref().is_none_or(|p| p == pr.package)
+                r.name == pr.name && r.version.is_none() && r.package.as_deref().is_none_or(|p| p == pr.package)
             });
             if unpinned {
                 push(
@@ -106,17 +84,19 @@ pub fn find(nodes: &[ResolvedNode], index: &HashMap<&str, usize>, edges: &[Edge]
                     "warning",
                     child,
                     Some(parent),
-                    format!("{} refs versioned model {} without pinning a version (it follows latest, now v{})", cr.name, pr.name, pr.version.as_deref().unwrap_or("?")),
+                    format!(
+                        "{} refs versioned model {} without pinning a version (it follows latest, now v{})",
+                        cr.name,
+                        pr.name,
+                        pr.version.as_deref().unwrap_or("?")
+                    ),
                 );
             }
         }
     }
 
     let mut families: HashMap<(&str, &str), VersionFamily> = HashMap::new();
-    for node in nodes
-        .iter()
-        .filter(|n| !n.external && n.record.resource_type == "model")
-    {
+    for node in nodes.iter().filter(|n| !n.external && n.record.resource_type == "model") {
         let r = &node.record;
         if r.access.as_deref() == Some("public") && !r.contract_enforced {
             push(
@@ -146,33 +126,20 @@ pub fn find(nodes: &[ResolvedNode], index: &HashMap<&str, usize>, edges: &[Edge]
             }
         }
         if let Some(version) = &r.version {
-            let family = families
-                .entry((node.project.as_str(), r.name.as_str()))
-                .or_insert(VersionFamily {
-                    latest: None,
-                    versions: HashSet::new(),
-                    first: node,
-                });
+            let family = families.entry((node.project.as_str(), r.name.as_str())).or_insert(VersionFamily {
+                latest: None,
+                versions: HashSet::new(),
+                first: node,
+            });
             family.latest = family.latest.or(r.latest_version.as_deref());
             family.versions.insert(version.as_str());
         }
     }
     let mut missing: Vec<_> = families
         .into_iter()
-        .filter_map(
-            |(
-                _,
-                VersionFamily {
-                    latest,
-                    versions,
-                    first: node,
-                },
-            )| {
-                latest
-                    .filter(|l| !versions.contains(l))
-                    .map(|l| (node, l.to_string()))
-            },
-        )
+        .filter_map(|(_, VersionFamily { latest, versions, first: node })| {
+            latest.filter(|l| !versions.contains(l)).map(|l| (node, l.to_string()))
+        })
         .collect();
     missing.sort_by(|a, b| a.0.record.unique_id.cmp(&b.0.record.unique_id));
     for (node, latest) in missing {
@@ -181,10 +148,7 @@ pub fn find(nodes: &[ResolvedNode], index: &HashMap<&str, usize>, edges: &[Edge]
             "error",
             node,
             None,
-            format!(
-                "versioned model {} declares latest_version {} but has no such version",
-                node.record.name, latest
-            ),
+            format!("versioned model {} declares latest_version {} but has no such version", node.record.name, latest),
         );
     }
     out
@@ -244,11 +208,10 @@ fn canonical_type(t: &str) -> String {
 }
 
 /// Today's date (UTC) as YYYY-MM-DD, from the system clock.
-fn today() -> String {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() / 86_400)
-        .unwrap_or(0) as i64;
+pub fn today() -> String {
+    let days =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() / 86_400).unwrap_or(0)
+            as i64;
     let (y, m, d) = civil_from_days(days);
     format!("{y:04}-{m:02}-{d:02}")
 }

@@ -9,9 +9,7 @@ use app::dto::{Column, Constraint, Owner};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::record::{
-    FreshnessRecord, GroupRecord, NodeRecord, ProjectRecord, RefRecord, TestRecord,
-};
+use super::record::{FreshnessRecord, GroupRecord, NodeRecord, ProjectRecord, RefRecord, TestRecord};
 use crate::artifacts::{
     self,
     catalog::Catalog,
@@ -25,6 +23,8 @@ pub enum LoadError {
     NoManifest(PathBuf),
     #[error(transparent)]
     Artifact(#[from] ArtifactError),
+    #[error("{file}: `metadata.project_name` is {manifest:?} but the configuration names this project {configured:?}")]
+    NameMismatch { file: PathBuf, manifest: String, configured: String },
 }
 
 /// The artifact files of one project, read into memory and checksummed.
@@ -60,26 +60,14 @@ impl ArtifactSet {
         let run_results = optional("run_results.json")?;
         let sources = optional("sources.json")?;
         let mut hasher = Sha256::new();
-        for part in [
-            Some(&manifest),
-            catalog.as_ref(),
-            run_results.as_ref(),
-            sources.as_ref(),
-        ] {
+        for part in [Some(&manifest), catalog.as_ref(), run_results.as_ref(), sources.as_ref()] {
             // The length prefix keeps "a file moved its bytes to the next" from colliding.
             let bytes = part.map(Vec::as_slice).unwrap_or_default();
             hasher.update((bytes.len() as u64).to_le_bytes());
             hasher.update(bytes);
         }
         let checksum = format!("{:x}", hasher.finalize());
-        Ok(ArtifactSet {
-            dir,
-            manifest,
-            catalog,
-            run_results,
-            sources,
-            checksum,
-        })
+        Ok(ArtifactSet { dir, manifest, catalog, run_results, sources, checksum })
     }
 
     pub fn manifest_len(&self) -> usize {
@@ -102,11 +90,11 @@ impl ArtifactSet {
     }
 }
 
-/// Parses and normalises one project's artifacts.
-pub fn load_project(set: &ArtifactSet) -> Result<ProjectRecord, LoadError> {
+/// Parses and normalises one project's artifacts. `configured_name` names a project
+/// whose manifest does not (schema v10 and older); where both do, they must agree.
+pub fn load_project(set: &ArtifactSet, configured_name: Option<&str>) -> Result<ProjectRecord, LoadError> {
     let dir = &set.dir;
-    let (schema_version, manifest) =
-        artifacts::manifest::parse(&dir.join("manifest.json"), &set.manifest)?;
+    let (schema_version, manifest) = artifacts::manifest::parse(&dir.join("manifest.json"), &set.manifest)?;
     let catalog = match &set.catalog {
         Some(bytes) => Some(artifacts::catalog::parse(&dir.join("catalog.json"), bytes)?),
         None => None,
@@ -138,12 +126,19 @@ pub fn load_project(set: &ArtifactSet) -> Result<ProjectRecord, LoadError> {
         None => HashMap::new(),
     };
 
-    let name = manifest
-        .metadata
-        .project_name
-        .clone()
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| set.folder_name());
+    let manifest_name = manifest.metadata.project_name.clone().filter(|n| !n.is_empty());
+    let name = match (manifest_name, configured_name) {
+        (Some(m), Some(c)) if m != c => {
+            return Err(LoadError::NameMismatch {
+                file: dir.join("manifest.json"),
+                manifest: m,
+                configured: c.to_string(),
+            })
+        }
+        (Some(m), _) => m,
+        (None, Some(c)) => c.to_string(),
+        (None, None) => set.folder_name(),
+    };
 
     let mut groups: Vec<GroupRecord> = manifest
         .groups
@@ -232,11 +227,7 @@ fn normalise(
         refs: n
             .refs
             .iter()
-            .map(|r| RefRecord {
-                name: r.name.clone(),
-                package: r.package.clone(),
-                version: r.version.clone(),
-            })
+            .map(|r| RefRecord { name: r.name.clone(), package: r.package.clone(), version: r.version.clone() })
             .collect(),
         status: status.map(|s| s.0.clone()),
         execution_time: status.and_then(|s| s.1),
@@ -260,10 +251,7 @@ fn normalise(
 }
 
 fn constraint(c: &ConstraintDef) -> Constraint {
-    Constraint {
-        kind: c.kind.clone(),
-        expression: c.expression.clone(),
-    }
+    Constraint { kind: c.kind.clone(), expression: c.expression.clone() }
 }
 
 fn columns_of(n: &ManifestNode, catalog: Option<&Catalog>) -> Vec<Column> {
@@ -288,9 +276,7 @@ fn columns_of(n: &ManifestNode, catalog: Option<&Catalog>) -> Vec<Column> {
             name: c.name.clone(),
             description: c.description.clone().unwrap_or_default(),
             data_type: c.data_type.clone().filter(|t| !t.is_empty()),
-            catalog_type: catalog
-                .and_then(|cat| cat.column_type(&n.unique_id, &c.name))
-                .map(str::to_string),
+            catalog_type: catalog.and_then(|cat| cat.column_type(&n.unique_id, &c.name)).map(str::to_string),
             constraints: c.constraints.iter().map(constraint).collect(),
         })
         .collect()
@@ -298,29 +284,16 @@ fn columns_of(n: &ManifestNode, catalog: Option<&Catalog>) -> Vec<Column> {
 
 /// Older manifests carry no `relation_name`; build it the way dbt quotes it.
 fn relation_of(n: &ManifestNode) -> Option<String> {
-    if !matches!(
-        n.resource_type.as_str(),
-        "model" | "seed" | "snapshot" | "source"
-    ) {
+    if !matches!(n.resource_type.as_str(), "model" | "seed" | "snapshot" | "source") {
         return None;
     }
-    let object = n
-        .identifier
-        .as_deref()
-        .or(n.alias.as_deref())
-        .unwrap_or(&n.name);
+    let object = n.identifier.as_deref().or(n.alias.as_deref()).unwrap_or(&n.name);
     let parts: Vec<&str> = [n.database.as_deref(), n.schema.as_deref(), Some(object)]
         .into_iter()
         .flatten()
         .filter(|p| !p.is_empty())
         .collect();
-    (parts.len() >= 2).then(|| {
-        parts
-            .iter()
-            .map(|p| format!("\"{p}\""))
-            .collect::<Vec<_>>()
-            .join(".")
-    })
+    (parts.len() >= 2).then(|| parts.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join("."))
 }
 
 fn owners_from_def(owner: &OwnerDef, source: &str) -> Vec<Owner> {
@@ -328,21 +301,13 @@ fn owners_from_def(owner: &OwnerDef, source: &str) -> Vec<Owner> {
         return owner
             .name
             .iter()
-            .map(|name| Owner {
-                name: Some(name.clone()),
-                email: None,
-                source: source.to_string(),
-            })
+            .map(|name| Owner { name: Some(name.clone()), email: None, source: source.to_string() })
             .collect();
     }
     owner
         .email
         .iter()
-        .map(|email| Owner {
-            name: owner.name.clone(),
-            email: Some(email.clone()),
-            source: source.to_string(),
-        })
+        .map(|email| Owner { name: owner.name.clone(), email: Some(email.clone()), source: source.to_string() })
         .collect()
 }
 
@@ -353,22 +318,11 @@ fn owners_from_meta(meta: &Value, source: &str, out: &mut Vec<Owner>) {
             Value::String(s) if !s.trim().is_empty() => {
                 let s = s.trim().to_string();
                 let owner = if s.contains('@') {
-                    Owner {
-                        name: None,
-                        email: Some(s),
-                        source: source.to_string(),
-                    }
+                    Owner { name: None, email: Some(s), source: source.to_string() }
                 } else {
-                    Owner {
-                        name: Some(s),
-                        email: None,
-                        source: source.to_string(),
-                    }
+                    Owner { name: Some(s), email: None, source: source.to_string() }
                 };
-                if !out
-                    .iter()
-                    .any(|o| o.name == owner.name && o.email == owner.email)
-                {
+                if !out.iter().any(|o| o.name == owner.name && o.email == owner.email) {
                     out.push(owner);
                 }
             }
@@ -377,19 +331,12 @@ fn owners_from_meta(meta: &Value, source: &str, out: &mut Vec<Owner>) {
                     name: map.get("name").and_then(Value::as_str).map(str::to_string),
                     email: match map.get("email") {
                         Some(Value::String(e)) => vec![e.clone()],
-                        Some(Value::Array(list)) => list
-                            .iter()
-                            .filter_map(Value::as_str)
-                            .map(str::to_string)
-                            .collect(),
+                        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).map(str::to_string).collect(),
                         _ => Vec::new(),
                     },
                 };
                 for owner in owners_from_def(&def, source) {
-                    if !out
-                        .iter()
-                        .any(|o| o.name == owner.name && o.email == owner.email)
-                    {
+                    if !out.iter().any(|o| o.name == owner.name && o.email == owner.email) {
                         out.push(owner);
                     }
                 }
@@ -410,41 +357,18 @@ mod tests {
     #[test]
     fn meta_owners_of_every_shape() {
         let mut out = Vec::new();
-        owners_from_meta(
-            &serde_json::json!({"owner": "ana@acme.io"}),
-            "meta",
-            &mut out,
-        );
+        owners_from_meta(&serde_json::json!({"owner": "ana@acme.io"}), "meta", &mut out);
         owners_from_meta(
             &serde_json::json!({"owner": ["Bo", {"name": "Cy", "email": ["c@x", "d@x"]}]}),
             "config.meta",
             &mut out,
         );
-        owners_from_meta(
-            &serde_json::json!({"owner": "ana@acme.io"}),
-            "config.meta",
-            &mut out,
-        );
+        owners_from_meta(&serde_json::json!({"owner": "ana@acme.io"}), "config.meta", &mut out);
         let shown: Vec<String> = out
             .iter()
-            .map(|o| {
-                format!(
-                    "{}|{}|{}",
-                    o.name.as_deref().unwrap_or(""),
-                    o.email.as_deref().unwrap_or(""),
-                    o.source
-                )
-            })
+            .map(|o| format!("{}|{}|{}", o.name.as_deref().unwrap_or(""), o.email.as_deref().unwrap_or(""), o.source))
             .collect();
-        assert_eq!(
-            shown,
-            [
-                "|ana@acme.io|meta",
-                "Bo||config.meta",
-                "Cy|c@x|config.meta",
-                "Cy|d@x|config.meta"
-            ]
-        );
+        assert_eq!(shown, ["|ana@acme.io|meta", "Bo||config.meta", "Cy|c@x|config.meta", "Cy|d@x|config.meta"]);
     }
 
     #[test]

@@ -61,6 +61,8 @@ pub struct Mesh {
     pub edges: Vec<Edge>,
     pub findings: Vec<Finding>,
     pub counts: BTreeMap<String, ProjectCounts>,
+    /// Groups of projects that depend on each other in a circle (allowed, reported).
+    pub project_cycles: Vec<Vec<String>>,
 }
 
 pub fn resolve(projects: &[ProjectRecord]) -> Mesh {
@@ -77,11 +79,7 @@ pub fn resolve(projects: &[ProjectRecord]) -> Mesh {
                 }
                 index.insert(&node.unique_id, nodes.len());
                 nodes.push(ResolvedNode {
-                    project: if injected {
-                        node.package.clone()
-                    } else {
-                        project.name.clone()
-                    },
+                    project: if injected { node.package.clone() } else { project.name.clone() },
                     external: injected,
                     record: node.clone(),
                 });
@@ -97,16 +95,8 @@ pub fn resolve(projects: &[ProjectRecord]) -> Mesh {
             let Some(&p) = index.get(parent.as_str()) else {
                 continue;
             };
-            let kind = if nodes[p].project == node.project {
-                EdgeKind::Ref
-            } else {
-                EdgeKind::CrossProject
-            };
-            edges.push(Edge {
-                parent: parent.clone(),
-                child: node.record.unique_id.clone(),
-                kind,
-            });
+            let kind = if nodes[p].project == node.project { EdgeKind::Ref } else { EdgeKind::CrossProject };
+            edges.push(Edge { parent: parent.clone(), child: node.record.unique_id.clone(), kind });
         }
     }
     edges.extend(inferred_edges(&nodes));
@@ -115,12 +105,8 @@ pub fn resolve(projects: &[ProjectRecord]) -> Mesh {
 
     let findings = findings::find(&nodes, &index, &edges);
     let counts = count(projects, &nodes, &index, &edges, &findings);
-    Mesh {
-        nodes,
-        edges,
-        findings,
-        counts,
-    }
+    let project_cycles = project_cycles(&nodes, &index, &edges);
+    Mesh { nodes, edges, findings, counts, project_cycles }
 }
 
 /// A group's owner owns the group's nodes. Groups belong to the project that defines
@@ -129,9 +115,7 @@ fn add_group_owners(projects: &[ProjectRecord], nodes: &mut [ResolvedNode]) {
     let mut groups: HashMap<(&str, &str), &GroupRecord> = HashMap::new();
     for project in projects {
         for group in &project.groups {
-            groups
-                .entry((group.package.as_str(), group.name.as_str()))
-                .or_insert(group);
+            groups.entry((group.package.as_str(), group.name.as_str())).or_insert(group);
         }
     }
     for node in nodes.iter_mut() {
@@ -144,19 +128,11 @@ fn add_group_owners(projects: &[ProjectRecord], nodes: &mut [ResolvedNode]) {
         let mut owners: Vec<Owner> = Vec::new();
         if group.owner_emails.is_empty() {
             if let Some(name) = &group.owner_name {
-                owners.push(Owner {
-                    name: Some(name.clone()),
-                    email: None,
-                    source: "group".into(),
-                });
+                owners.push(Owner { name: Some(name.clone()), email: None, source: "group".into() });
             }
         }
         for email in &group.owner_emails {
-            owners.push(Owner {
-                name: group.owner_name.clone(),
-                email: Some(email.clone()),
-                source: "group".into(),
-            });
+            owners.push(Owner { name: group.owner_name.clone(), email: Some(email.clone()), source: "group".into() });
         }
         owners.append(&mut node.record.owners);
         node.record.owners = owners;
@@ -165,26 +141,16 @@ fn add_group_owners(projects: &[ProjectRecord], nodes: &mut [ResolvedNode]) {
 
 /// `"DB"."Schema"."Table"`, `db.schema.table` and `` `db`.`schema`.`table` `` are one relation.
 pub fn normalise_relation(relation: &str) -> String {
-    relation
-        .chars()
-        .filter(|c| !matches!(c, '"' | '`' | '[' | ']'))
-        .flat_map(char::to_lowercase)
-        .collect()
+    relation.chars().filter(|c| !matches!(c, '"' | '`' | '[' | ']')).flat_map(char::to_lowercase).collect()
 }
 
 fn inferred_edges(nodes: &[ResolvedNode]) -> Vec<Edge> {
     let mut by_relation: HashMap<String, &ResolvedNode> = HashMap::new();
-    for node in nodes.iter().filter(|n| {
-        !n.external
-            && matches!(
-                n.record.resource_type.as_str(),
-                "model" | "seed" | "snapshot"
-            )
-    }) {
+    for node in
+        nodes.iter().filter(|n| !n.external && matches!(n.record.resource_type.as_str(), "model" | "seed" | "snapshot"))
+    {
         if let Some(relation) = &node.record.relation_name {
-            by_relation
-                .entry(normalise_relation(relation))
-                .or_insert(node);
+            by_relation.entry(normalise_relation(relation)).or_insert(node);
         }
     }
     nodes
@@ -202,6 +168,27 @@ fn inferred_edges(nodes: &[ResolvedNode]) -> Vec<Edge> {
         .collect()
 }
 
+/// Strongly connected groups of two or more projects in the project graph.
+fn project_cycles(nodes: &[ResolvedNode], index: &HashMap<&str, usize>, edges: &[Edge]) -> Vec<Vec<String>> {
+    let mut graph = petgraph::graphmap::DiGraphMap::<&str, ()>::new();
+    for edge in edges.iter().filter(|e| e.kind != EdgeKind::Ref) {
+        if let (Some(&p), Some(&c)) = (index.get(edge.parent.as_str()), index.get(edge.child.as_str())) {
+            graph.add_edge(nodes[p].project.as_str(), nodes[c].project.as_str(), ());
+        }
+    }
+    let mut cycles: Vec<Vec<String>> = petgraph::algo::tarjan_scc(&graph)
+        .into_iter()
+        .filter(|scc| scc.len() > 1)
+        .map(|scc| {
+            let mut names: Vec<String> = scc.into_iter().map(str::to_string).collect();
+            names.sort();
+            names
+        })
+        .collect();
+    cycles.sort();
+    cycles
+}
+
 fn count(
     projects: &[ProjectRecord],
     nodes: &[ResolvedNode],
@@ -213,13 +200,7 @@ fn count(
         .iter()
         .map(|p| {
             let groups = p.groups.iter().filter(|g| !g.injected).count() as u64;
-            (
-                p.name.clone(),
-                ProjectCounts {
-                    groups,
-                    ..ProjectCounts::default()
-                },
-            )
+            (p.name.clone(), ProjectCounts { groups, ..ProjectCounts::default() })
         })
         .collect();
     for node in nodes.iter().filter(|n| !n.external) {
@@ -272,14 +253,8 @@ mod tests {
 
     #[test]
     fn relations_match_across_quoting_and_case() {
-        assert_eq!(
-            normalise_relation("\"Demo\".\"Platform\".\"FCT_ORDERS\""),
-            "demo.platform.fct_orders"
-        );
-        assert_eq!(
-            normalise_relation("`demo`.`platform`.`fct_orders`"),
-            "demo.platform.fct_orders"
-        );
+        assert_eq!(normalise_relation("\"Demo\".\"Platform\".\"FCT_ORDERS\""), "demo.platform.fct_orders");
+        assert_eq!(normalise_relation("`demo`.`platform`.`fct_orders`"), "demo.platform.fct_orders");
     }
 
     fn node(id: &str, package: &str, injected: bool, deps: &[&str]) -> NodeRecord {
@@ -295,11 +270,7 @@ mod tests {
     }
 
     fn project(name: &str, nodes: Vec<NodeRecord>) -> ProjectRecord {
-        ProjectRecord {
-            name: name.into(),
-            nodes,
-            ..ProjectRecord::default()
-        }
+        ProjectRecord { name: name.into(), nodes, ..ProjectRecord::default() }
     }
 
     #[test]
@@ -307,10 +278,7 @@ mod tests {
         let up = project("up", vec![node("model.up.a", "up", false, &[])]);
         let down = project(
             "down",
-            vec![
-                node("model.up.a", "up", true, &[]),
-                node("model.down.b", "down", false, &["model.up.a"]),
-            ],
+            vec![node("model.up.a", "up", true, &[]), node("model.down.b", "down", false, &["model.up.a"])],
         );
         let mesh = resolve(&[up, down]);
         assert_eq!(mesh.nodes.len(), 2);
@@ -326,21 +294,23 @@ mod tests {
     fn a_copy_without_its_project_is_external() {
         let down = project(
             "down",
-            vec![
-                node("model.up.a", "up", true, &[]),
-                node("model.down.b", "down", false, &["model.up.a"]),
-            ],
+            vec![node("model.up.a", "up", true, &[]), node("model.down.b", "down", false, &["model.up.a"])],
         );
         let mesh = resolve(&[down]);
-        let a = mesh
-            .nodes
-            .iter()
-            .find(|n| n.record.unique_id == "model.up.a")
-            .unwrap();
+        let a = mesh.nodes.iter().find(|n| n.record.unique_id == "model.up.a").unwrap();
         assert!(a.external);
         assert_eq!(a.project, "up");
         assert_eq!(mesh.counts["down"].models, 1);
         assert_eq!(mesh.counts["down"].cross_project_edges, 1);
+    }
+
+    #[test]
+    fn project_cycles_are_found() {
+        let a = project("a", vec![node("model.a.x", "a", false, &["model.b.y"])]);
+        let b = project("b", vec![node("model.b.y", "b", false, &[]), node("model.b.z", "b", false, &["model.a.x"])]);
+        let c = project("c", vec![node("model.c.w", "c", false, &["model.a.x"])]);
+        let mesh = resolve(&[a, b, c]);
+        assert_eq!(mesh.project_cycles, vec![vec!["a".to_string(), "b".to_string()]]);
     }
 
     #[test]

@@ -12,6 +12,9 @@ use super::{io_error, StoreError};
 pub const DATABASE_FILE: &str = "meshlens.sqlite";
 pub const SEARCH_DIR: &str = "search";
 
+/// How long a replaced generation is kept for servers that may still read it.
+const PRUNE_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
+
 #[derive(Debug, Clone)]
 pub struct DataDir {
     root: PathBuf,
@@ -38,11 +41,7 @@ impl DataDir {
     pub fn current_name(&self) -> Option<String> {
         let name = fs::read_to_string(self.current_file()).ok()?;
         let name = name.trim().to_string();
-        self.generations()
-            .join(&name)
-            .join(DATABASE_FILE)
-            .is_file()
-            .then_some(name)
+        self.generations().join(&name).join(DATABASE_FILE).is_file().then_some(name)
     }
 
     pub fn generation_path(&self, name: &str) -> PathBuf {
@@ -51,10 +50,7 @@ impl DataDir {
 
     /// A new, empty generation folder that nobody reads until it is published.
     pub fn create_generation(&self) -> Result<(String, PathBuf), StoreError> {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
         let name = format!("g{nanos:024}-{}", std::process::id());
         let path = self.generations().join(&name);
         fs::create_dir_all(&path).map_err(io_error(&path))?;
@@ -64,9 +60,7 @@ impl DataDir {
     /// Makes `name` the served generation: the new CURRENT is written and synced
     /// beside the old one, then renamed over it, so a reader sees one or the other.
     pub fn publish(&self, name: &str) -> Result<(), StoreError> {
-        let tmp = self
-            .root
-            .join(format!("CURRENT.{}.tmp", std::process::id()));
+        let tmp = self.root.join(format!("CURRENT.{}.tmp", std::process::id()));
         let mut file = fs::File::create(&tmp).map_err(io_error(&tmp))?;
         file.write_all(name.as_bytes()).map_err(io_error(&tmp))?;
         file.sync_all().map_err(io_error(&tmp))?;
@@ -77,8 +71,9 @@ impl DataDir {
         Ok(())
     }
 
-    /// Removes generations other than the current one and the one before it (a
-    /// server may still be answering from that), and any left by a killed run.
+    /// Removes generations other than the current one and the one before it, and
+    /// any left by a killed run, once they are a minute old: a server polls for a
+    /// new generation twice a second and may still be answering from an older one.
     pub fn prune(&self, previous: Option<&str>) {
         let current = self.current_name();
         let Ok(entries) = fs::read_dir(self.generations()) else {
@@ -89,7 +84,11 @@ impl DataDir {
             if Some(name.as_str()) == current.as_deref() || Some(name.as_str()) == previous {
                 continue;
             }
-            let _ = fs::remove_dir_all(entry.path());
+            let age =
+                entry.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok()).unwrap_or_default();
+            if age >= PRUNE_AFTER {
+                let _ = fs::remove_dir_all(entry.path());
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ use std::{
     sync::Mutex,
 };
 
-use app::dto::{Column, Contract, Finding, NodeDetail, NodeLink, ProjectSummary, TestSummary};
+use app::dto::{Column, Contract, ContractColumn, Finding, NodeDetail, NodeLink, ProjectSummary, TestSummary};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
 use super::StoreError;
@@ -22,22 +22,14 @@ pub struct Reader {
 
 impl Reader {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let reader = Reader {
-            path: path.to_path_buf(),
-            idle: Mutex::new(Vec::new()),
-        };
+        let reader = Reader { path: path.to_path_buf(), idle: Mutex::new(Vec::new()) };
         // Fail now, not on the first request, if the file is not a database.
-        reader.with(|c| {
-            c.query_row("SELECT count(*) FROM projects", [], |r| r.get::<_, i64>(0))
-                .map_err(Into::into)
-        })?;
+        reader
+            .with(|c| c.query_row("SELECT count(*) FROM projects", [], |r| r.get::<_, i64>(0)).map_err(Into::into))?;
         Ok(reader)
     }
 
-    fn with<T>(
-        &self,
-        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
+    fn with<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
         let pooled = self.idle.lock().map(|mut idle| idle.pop()).unwrap_or(None);
         let conn = match pooled {
             Some(conn) => conn,
@@ -80,8 +72,7 @@ impl Reader {
     /// Checksum and artifact path of every stored project, to skip unchanged ones.
     pub fn checksums(&self) -> Result<HashMap<String, (String, String)>, StoreError> {
         self.with(|c| {
-            let mut stmt =
-                c.prepare_cached("SELECT name, checksum, artifact_path FROM projects")?;
+            let mut stmt = c.prepare_cached("SELECT name, checksum, artifact_path FROM projects")?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
@@ -95,23 +86,16 @@ impl Reader {
         self.with(|c| {
             let row = c
                 .prepare_cached("SELECT project, external, record FROM nodes WHERE unique_id = ?1")?
-                .query_row([unique_id], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, bool>(1)?,
-                        r.get::<_, String>(2)?,
-                    ))
-                })
+                .query_row([unique_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, String>(2)?)))
                 .optional()?;
             let Some((project, external, record)) = row else {
                 return Ok(None);
             };
             let record: NodeRecord = serde_json::from_str(&record)?;
             let parents = neighbours(c, unique_id, Direction::Parents)?;
-            let (tests, children): (Vec<_>, Vec<_>) =
-                neighbours(c, unique_id, Direction::Children)?
-                    .into_iter()
-                    .partition(|(link, _, _)| link.resource_type == "test");
+            let (tests, children): (Vec<_>, Vec<_>) = neighbours(c, unique_id, Direction::Children)?
+                .into_iter()
+                .partition(|(link, _, _)| link.resource_type == "test");
             let tests = tests
                 .into_iter()
                 .map(|(link, status, column)| TestSummary {
@@ -144,11 +128,7 @@ enum Direction {
 }
 
 /// Neighbours with their latest status and (for tests) the column tested.
-fn neighbours(
-    c: &Connection,
-    unique_id: &str,
-    direction: Direction,
-) -> Result<Vec<Neighbour>, StoreError> {
+fn neighbours(c: &Connection, unique_id: &str, direction: Direction) -> Result<Vec<Neighbour>, StoreError> {
     // One query, joined on the parent or the child side.
     macro_rules! neighbour_sql {
         ($join:literal, $filter:literal) => {
@@ -212,13 +192,21 @@ fn detail(
 ) -> NodeDetail {
     let contract = Contract {
         enforced: r.contract_enforced,
+        columns: r
+            .columns
+            .iter()
+            .filter_map(|c| {
+                Some(ContractColumn {
+                    name: c.name.clone(),
+                    contract_type: c.data_type.clone()?,
+                    catalog_type: c.catalog_type.clone(),
+                    constraints: c.constraints.clone(),
+                })
+            })
+            .collect(),
         constraints: r.constraints,
     };
-    let status = r.status.or_else(|| {
-        r.freshness
-            .as_ref()
-            .map(|f| format!("freshness {}", f.status))
-    });
+    let status = r.status.or_else(|| r.freshness.as_ref().map(|f| format!("freshness {}", f.status)));
     NodeDetail {
         unique_id: r.unique_id,
         name: r.name,
@@ -244,5 +232,76 @@ fn detail(
         tests,
         status,
         findings,
+    }
+}
+
+impl Reader {
+    /// Every owner with the number of nodes they own, most first.
+    pub fn owners(&self) -> Result<Vec<app::dto::OwnerSummary>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT key, group_concat(DISTINCT email), group_concat(DISTINCT source), count(DISTINCT node)
+                 FROM owners GROUP BY key ORDER BY count(DISTINCT node) DESC, key",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                let split = |s: Option<String>| -> Vec<String> {
+                    let mut v: Vec<String> =
+                        s.unwrap_or_default().split(',').filter(|x| !x.is_empty()).map(str::to_string).collect();
+                    v.sort();
+                    v
+                };
+                Ok(app::dto::OwnerSummary {
+                    key: r.get(0)?,
+                    emails: split(r.get(1)?),
+                    sources: split(r.get(2)?),
+                    nodes: r.get(3)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// An owner (by name, or by email) and what they own.
+    pub fn owner(&self, key: &str) -> Result<Option<app::dto::OwnerDetail>, StoreError> {
+        let summary = self.owners()?.into_iter().find(|o| o.key == key || o.emails.iter().any(|e| e == key));
+        let Some(summary) = summary else {
+            return Ok(None);
+        };
+        self.with(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT n.unique_id, n.name, n.resource_type, n.project, n.version, n.record, group_concat(DISTINCT o.source),
+                        (SELECT count(*) FROM edges e JOIN nodes t ON t.unique_id = e.child
+                         WHERE e.parent = n.unique_id AND t.resource_type = 'test' AND t.status IN ('fail', 'warn', 'error'))
+                 FROM owners o JOIN nodes n ON n.unique_id = o.node
+                 WHERE o.key = ?1
+                 GROUP BY n.unique_id ORDER BY n.project, n.name, n.unique_id",
+            )?;
+            let rows = stmt.query_map([&summary.key], |r| {
+                let record: String = r.get(5)?;
+                Ok((
+                    app::dto::OwnedNode {
+                        unique_id: r.get(0)?,
+                        name: r.get(1)?,
+                        resource_type: r.get(2)?,
+                        project: r.get(3)?,
+                        version: r.get(4)?,
+                        source: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                        failing_tests: r.get(7)?,
+                        ..Default::default()
+                    },
+                    record,
+                ))
+            })?;
+            let mut nodes = Vec::new();
+            for row in rows {
+                let (mut node, record) = row?;
+                let record: NodeRecord = serde_json::from_str(&record)?;
+                node.access = record.access;
+                node.contract_enforced = record.contract_enforced;
+                node.status = record.status.or_else(|| record.freshness.map(|f| format!("freshness {}", f.status)));
+                nodes.push(node);
+            }
+            Ok(Some(app::dto::OwnerDetail { owner: summary, nodes }))
+        })
     }
 }

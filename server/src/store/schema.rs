@@ -52,4 +52,19 @@ CREATE TABLE findings (
 );
 CREATE INDEX findings_node ON findings (node);
 CREATE INDEX findings_other ON findings (other);
+-- Who owns what: one row an owner of a node. `key` is the name, else the email.
+CREATE TABLE owners (
+    key TEXT NOT NULL,
+    node TEXT NOT NULL,
+    name TEXT,
+    email TEXT,
+    source TEXT NOT NULL
+);
+CREATE INDEX owners_key ON owners (key);
+CREATE INDEX owners_email ON owners (email);
+-- Facts about the whole mesh, as JSON: `project_cycles`.
+CREATE TABLE mesh_facts (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 "#;

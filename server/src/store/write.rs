@@ -32,30 +32,20 @@ pub struct WriteSummary {
     pub nodes: usize,
     pub edges: usize,
     pub findings: usize,
+    pub project_cycles: Vec<Vec<String>>,
 }
 
 /// Writes and publishes a new generation. On error nothing is published and the
 /// served generation stays as it was.
-pub fn write_generation(
-    data: &DataDir,
-    change: GenerationChange,
-) -> Result<WriteSummary, StoreError> {
+pub fn write_generation(data: &DataDir, change: GenerationChange) -> Result<WriteSummary, StoreError> {
     let previous = data.current_name();
-    let previous_db = previous
-        .as_deref()
-        .map(|p| data.generation_path(p).join(DATABASE_FILE));
+    let previous_db = previous.as_deref().map(|p| data.generation_path(p).join(DATABASE_FILE));
     let (name, path) = data.create_generation()?;
     match build(&path, previous_db.as_deref(), change) {
-        Ok(mesh_size) => {
+        Ok(summary) => {
             data.publish(&name)?;
             data.prune(previous.as_deref());
-            Ok(WriteSummary {
-                generation: name,
-                projects: mesh_size.0,
-                nodes: mesh_size.1,
-                edges: mesh_size.2,
-                findings: mesh_size.3,
-            })
+            Ok(WriteSummary { generation: name, ..summary })
         }
         Err(e) => {
             let _ = fs::remove_dir_all(&path);
@@ -64,11 +54,7 @@ pub fn write_generation(
     }
 }
 
-fn build(
-    path: &Path,
-    previous_db: Option<&Path>,
-    change: GenerationChange,
-) -> Result<(usize, usize, usize, usize), StoreError> {
+fn build(path: &Path, previous_db: Option<&Path>, change: GenerationChange) -> Result<WriteSummary, StoreError> {
     let db_path = path.join(DATABASE_FILE);
     let mut conn = Connection::open(&db_path)?;
     // A generation that fails is deleted whole, so it needs no journal while it is built.
@@ -88,32 +74,23 @@ fn build(
     search::build(&path.join(SEARCH_DIR), &mesh.nodes)?;
 
     conn.close().map_err(|(_, e)| e)?;
-    fs::File::open(&db_path)
-        .and_then(|f| f.sync_all())
-        .map_err(io_error(&db_path))?;
-    Ok((
-        projects.len(),
-        mesh.nodes.len(),
-        mesh.edges.len(),
-        mesh.findings.len(),
-    ))
+    fs::File::open(&db_path).and_then(|f| f.sync_all()).map_err(io_error(&db_path))?;
+    Ok(WriteSummary {
+        generation: String::new(),
+        projects: projects.len(),
+        nodes: mesh.nodes.len(),
+        edges: mesh.edges.len(),
+        findings: mesh.findings.len(),
+        project_cycles: mesh.project_cycles,
+    })
 }
 
-fn copy_kept_projects(
-    conn: &Connection,
-    previous: &Path,
-    change: &GenerationChange,
-) -> Result<(), StoreError> {
+fn copy_kept_projects(conn: &Connection, previous: &Path, change: &GenerationChange) -> Result<(), StoreError> {
     conn.execute("ATTACH DATABASE ?1 AS old", [previous.to_string_lossy()])?;
     conn.execute_batch("CREATE TEMP TABLE changed (name TEXT PRIMARY KEY)")?;
     {
         let mut insert = conn.prepare("INSERT OR IGNORE INTO temp.changed (name) VALUES (?1)")?;
-        for name in change
-            .replace
-            .iter()
-            .map(|p| &p.name)
-            .chain(change.remove.iter())
-        {
+        for name in change.replace.iter().map(|p| &p.name).chain(change.remove.iter()) {
             insert.execute([name])?;
         }
     }
@@ -143,15 +120,10 @@ fn insert_project(conn: &mut Connection, project: &ProjectRecord) -> Result<(), 
         ],
     )?;
     {
-        let mut insert = tx.prepare(
-            "INSERT OR REPLACE INTO project_nodes (project, unique_id, record) VALUES (?1, ?2, ?3)",
-        )?;
+        let mut insert =
+            tx.prepare("INSERT OR REPLACE INTO project_nodes (project, unique_id, record) VALUES (?1, ?2, ?3)")?;
         for node in &project.nodes {
-            insert.execute(params![
-                project.name,
-                node.unique_id,
-                serde_json::to_string(node)?
-            ])?;
+            insert.execute(params![project.name, node.unique_id, serde_json::to_string(node)?])?;
         }
     }
     tx.commit()?;
@@ -182,21 +154,14 @@ fn load_records(conn: &Connection) -> Result<Vec<ProjectRecord>, StoreError> {
             });
         }
     }
-    let position: HashMap<String, usize> = projects
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.name.clone(), i))
-        .collect();
-    let mut stmt =
-        conn.prepare("SELECT project, record FROM project_nodes ORDER BY project, unique_id")?;
+    let position: HashMap<String, usize> = projects.iter().enumerate().map(|(i, p)| (p.name.clone(), i)).collect();
+    let mut stmt = conn.prepare("SELECT project, record FROM project_nodes ORDER BY project, unique_id")?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         let project: String = row.get(0)?;
         let record: String = row.get(1)?;
         if let Some(&i) = position.get(&project) {
-            projects[i]
-                .nodes
-                .push(serde_json::from_str::<NodeRecord>(&record)?);
+            projects[i].nodes.push(serde_json::from_str::<NodeRecord>(&record)?);
         }
     }
     Ok(projects)
@@ -225,7 +190,15 @@ fn write_mesh(conn: &mut Connection, mesh: &Mesh) -> Result<(), StoreError> {
             ])?;
         }
         let mut insert =
-            tx.prepare("INSERT OR IGNORE INTO edges (parent, child, kind) VALUES (?1, ?2, ?3)")?;
+            tx.prepare("INSERT INTO owners (key, node, name, email, source) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+        for node in mesh.nodes.iter().filter(|n| !n.external) {
+            for o in &node.record.owners {
+                if let Some(key) = o.name.as_ref().or(o.email.as_ref()) {
+                    insert.execute(params![key, node.record.unique_id, o.name, o.email, o.source])?;
+                }
+            }
+        }
+        let mut insert = tx.prepare("INSERT OR IGNORE INTO edges (parent, child, kind) VALUES (?1, ?2, ?3)")?;
         for edge in &mesh.edges {
             insert.execute(params![edge.parent, edge.child, edge.kind.as_str()])?;
         }
@@ -233,9 +206,7 @@ fn write_mesh(conn: &mut Connection, mesh: &Mesh) -> Result<(), StoreError> {
             "INSERT INTO findings (kind, severity, project, node, other, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
         for f in &mesh.findings {
-            insert.execute(params![
-                f.kind, f.severity, f.project, f.node, f.other, f.message
-            ])?;
+            insert.execute(params![f.kind, f.severity, f.project, f.node, f.other, f.message])?;
         }
         let mut update = tx.prepare("UPDATE projects SET counts = ?2 WHERE name = ?1")?;
         for (project, counts) in &mesh.counts {

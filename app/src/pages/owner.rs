@@ -1,0 +1,99 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::{
+    api::get_owner,
+    dto::{OwnedNode, OwnerDetail},
+    node_href,
+};
+
+/// `/owners/{name or email}`: everything one person or team owns, by project, with
+/// access, contract and test status.
+#[component]
+pub fn OwnerPage() -> impl IntoView {
+    let params = use_params_map();
+    let key = move || params.read().get("key").unwrap_or_default();
+    let owner = Resource::new(key, get_owner);
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match owner.await {
+                    Ok(Some(detail)) => view! { <OwnerView detail/> }.into_any(),
+                    Ok(None) => {
+                        super::set_not_found_status();
+                        view! {
+                            <Title text="Owner not found"/>
+                            <section class="not-found">
+                                <h1>"404 · Owner not found"</h1>
+                                <p>"No indexed node is owned by " <code>{key()}</code> "."</p>
+                                <p><a href="/owners">"All owners"</a></p>
+                            </section>
+                        }
+                        .into_any()
+                    }
+                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OwnerView(detail: OwnerDetail) -> impl IntoView {
+    let OwnerDetail { owner, nodes } = detail;
+    let mut projects: Vec<(String, Vec<OwnedNode>)> = Vec::new();
+    for node in nodes {
+        match projects.last_mut() {
+            Some((project, list)) if *project == node.project => list.push(node),
+            _ => projects.push((node.project.clone(), vec![node])),
+        }
+    }
+    view! {
+        <Title text=owner.key.clone()/>
+        <nav class="breadcrumb" aria-label="Breadcrumb"><a href="/owners">"Owners"</a>" / "<span>{owner.key.clone()}</span></nav>
+        <h1 class="owner-name">{owner.key.clone()}</h1>
+        <dl class="facts">
+            {(!owner.emails.is_empty()).then(|| view! {
+                <dt>"Email"</dt>
+                <dd class="emails">
+                    {owner.emails.iter().map(|e| view! { <a href=format!("mailto:{e}")>{e.clone()}</a>" " }).collect_view()}
+                </dd>
+            })}
+            <dt>"Declared in"</dt><dd>{owner.sources.join(", ")}</dd>
+            <dt>"Owns"</dt><dd>{format!("{} node{}", owner.nodes, if owner.nodes == 1 { "" } else { "s" })}</dd>
+        </dl>
+        {projects
+            .into_iter()
+            .map(|(project, list)| view! {
+                <section class="owned-project" data-project=project.clone()>
+                    <h2>{project.clone()}</h2>
+                    <table>
+                        <thead>
+                            <tr><th scope="col">"Node"</th><th scope="col">"Type"</th><th scope="col">"Access"</th><th scope="col">"Contract"</th><th scope="col">"Last run"</th><th scope="col">"Failing tests"</th></tr>
+                        </thead>
+                        <tbody>
+                            {list.into_iter().map(|n| {
+                                let status = n.status.clone().unwrap_or_default();
+                                let failing = n.failing_tests > 0;
+                                view! {
+                                    <tr data-unique-id=n.unique_id.clone()>
+                                        <th scope="row">
+                                            <a href=node_href(&n.unique_id)>{n.name.clone()}</a>
+                                            {n.version.clone().map(|v| view! { " "<span class="badge version">{format!("v{v}")}</span> })}
+                                        </th>
+                                        <td>{n.resource_type.clone()}</td>
+                                        <td>{n.access.clone().unwrap_or_default()}</td>
+                                        <td>{if n.resource_type == "model" { if n.contract_enforced { "enforced" } else { "none" } } else { "" }}</td>
+                                        <td class=format!("status {status}")>{status.clone()}</td>
+                                        <td class="num" class:failing=failing>{n.failing_tests}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </section>
+            })
+            .collect_view()}
+    }
+}
