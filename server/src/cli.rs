@@ -25,6 +25,25 @@ pub enum Command {
     Serve(ServeArgs),
     /// Drop projects from the index in DIR; the others stay.
     Remove(RemoveArgs),
+    /// Search the index as the search box does: words, "phrases", -exclusions, OR,
+    /// and owner: project: type: access: tag: contract: group: filters.
+    Search(SearchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The data folder that holds the index; without it, the embedded demo mesh.
+    #[arg(long, env = "MESHLENS_DATA", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// How many hits to print.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub limit: u16,
+    /// Print the results as JSON, as `GET /api/v1/search` answers.
+    #[arg(long)]
+    pub json: bool,
+    /// The query.
+    #[arg(required = true, value_name = "QUERY", num_args = 1..)]
+    pub query: Vec<String>,
 }
 
 #[derive(Debug, Args)]

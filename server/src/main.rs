@@ -11,7 +11,7 @@ use std::{
 use anyhow::Context;
 use clap::{CommandFactory, Parser};
 use server::{
-    cli::{Cli, Command, IndexArgs, RemoveArgs, ServeArgs},
+    cli::{Cli, Command, IndexArgs, RemoveArgs, SearchArgs, ServeArgs},
     config::{self, ProjectSource},
     demo,
     engine::Engine,
@@ -22,16 +22,17 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Only the server narrates; the other commands print their results.
+    let default_filter = if matches!(cli.command, Command::Serve(_)) { "info,tantivy=warn" } else { "warn" };
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("MESHLENS_LOG").unwrap_or_else(|_| EnvFilter::new("info,tantivy=warn")),
-        )
+        .with_env_filter(EnvFilter::try_from_env("MESHLENS_LOG").unwrap_or_else(|_| EnvFilter::new(default_filter)))
         .with_writer(std::io::stderr)
         .init();
     let result = match cli.command {
         Command::Index(args) => index(args),
         Command::Serve(args) => serve(args).map(|()| ExitCode::SUCCESS),
         Command::Remove(args) => remove(args),
+        Command::Search(args) => search(args),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
@@ -134,6 +135,64 @@ impl ProgressBar {
         if self.enabled {
             eprint!("\r\x1b[K");
         }
+    }
+}
+
+fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
+    use app::catalog::Catalog;
+    let engine = match &args.data {
+        Some(dir) => {
+            let data = DataDir::new(dir);
+            anyhow::ensure!(
+                data.current_name().is_some(),
+                "{}: no index here; run `meshlens index --data {}` first",
+                dir.display(),
+                dir.display()
+            );
+            Engine::open(data, false, None)?
+        }
+        None => {
+            let (tmp, data) = demo::prepare()?;
+            Engine::open(data, true, Some(tmp))?
+        }
+    };
+    let query = args.query.join(" ");
+    let results = engine.search(&query, usize::from(args.limit), 0).map_err(|e| anyhow::anyhow!(e.0))?;
+    if args.json {
+        print_out(&(serde_json::to_string_pretty(&results)? + "\n"))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for note in &results.ignored {
+        eprintln!("note: searched as plain words: {note}");
+    }
+    let mut out = String::new();
+    for hit in &results.hits {
+        let snippet: String = hit.snippet.iter().map(|p| p.text.as_str()).collect::<String>().replace('\n', " ");
+        out.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\n",
+            hit.name,
+            hit.resource_type,
+            hit.project,
+            hit.unique_id,
+            snippet.trim()
+        ));
+    }
+    print_out(&out)?;
+    eprintln!(
+        "{} of {} result{} in {:.1} ms",
+        results.hits.len(),
+        results.total,
+        if results.total == 1 { "" } else { "s" },
+        results.took_ms
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes to stdout; a reader that went away (`| head`) is not an error.
+fn print_out(text: &str) -> anyhow::Result<()> {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
     }
 }
 

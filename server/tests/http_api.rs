@@ -25,7 +25,7 @@ fn app() -> (tempfile::TempDir, Router) {
     (tmp, server::http::app(engine))
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_reports_the_served_generation() {
     let (_tmp, app) = app();
     let (status, body) = get_json(&app, "/healthz").await;
@@ -35,7 +35,7 @@ async fn healthz_reports_the_served_generation() {
     assert!(body["nodes"].as_u64().unwrap() > 90);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn projects_carry_versions_and_counts() {
     let (_tmp, app) = app();
     let (status, body) = get_json(&app, "/api/v1/projects").await;
@@ -62,7 +62,7 @@ async fn projects_carry_versions_and_counts() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_lists_its_neighbours_with_cross_project_and_inferred_marks() {
     let (_tmp, app) = app();
     let (status, node) = get_json(&app, "/api/v1/nodes/model.platform.fct_orders").await;
@@ -85,7 +85,7 @@ async fn a_node_lists_its_neighbours_with_cross_project_and_inferred_marks() {
     assert!(node["tests"].as_array().unwrap().iter().all(|t| t["status"] == "pass"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_nodes_and_routes_are_real_404s() {
     let (_tmp, app) = app();
     let (status, body) = get_json(&app, "/api/v1/nodes/model.nowhere.nothing").await;
@@ -105,7 +105,7 @@ async fn unknown_nodes_and_routes_are_real_404s() {
     assert!(html.contains("Not found"), "{html}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_are_rendered_on_the_server() {
     let (_tmp, app) = app();
     let (status, html) = get(&app, "/").await;
@@ -121,7 +121,7 @@ async fn pages_are_rendered_on_the_server() {
     assert!(html.contains("revenue_by_month"), "{html}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_finds_by_name_prefix() {
     let (_tmp, app) = app();
     let (status, body) = get_json(&app, "/api/v1/search?q=fct_ord&limit=5").await;
@@ -132,12 +132,68 @@ async fn search_finds_by_name_prefix() {
     assert_eq!(body["error"]["code"], "bad_request");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn static_files_are_embedded() {
     let (_tmp, app) = app();
     let (status, css) = get(&app, "/pkg/meshlens.css").await;
     assert_eq!(status, 200);
     assert!(css.contains("prefers-color-scheme"));
     let (status, _) = get(&app, "/pkg/../Cargo.toml").await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_answers_facets_snippets_and_pages() {
+    let (_tmp, app) = app();
+    let (status, body) = get_json(&app, "/api/v1/search?q=revenue&limit=2").await;
+    assert_eq!(status, 200);
+    let total = body["total"].as_u64().unwrap();
+    assert!(total > 2, "{body}");
+    assert_eq!(body["hits"].as_array().unwrap().len(), 2);
+    let projects = body["facets"]["project"].as_array().unwrap();
+    assert!(projects.iter().any(|p| p["value"] == "finance"), "{body}");
+    let counted: u64 = body["facets"]["type"].as_array().unwrap().iter().map(|t| t["count"].as_u64().unwrap()).sum();
+    assert_eq!(counted, total, "type facet counts every hit");
+    for key in ["project", "type", "access", "owner", "group", "contract"] {
+        assert!(body["facets"][key].is_array(), "facet {key}");
+    }
+    let hit = &body["hits"][0];
+    for key in ["unique_id", "name", "project", "resource_type", "owner", "access", "matched_field", "snippet"] {
+        assert!(hit.get(key).is_some(), "hit field {key}: {hit}");
+    }
+    let (_, page2) = get_json(&app, "/api/v1/search?q=revenue&limit=2&offset=2").await;
+    assert_eq!(page2["offset"], 2);
+    assert_ne!(page2["hits"][0]["unique_id"], body["hits"][0]["unique_id"]);
+
+    let (_, filtered) = get_json(&app, "/api/v1/search?q=type:exposure%20owner:cfo").await;
+    assert_eq!(filtered["total"], 1, "{filtered}");
+    assert_eq!(filtered["hits"][0]["unique_id"], "exposure.exec_reporting.board_pack");
+
+    let (_, odd) = get_json(&app, "/api/v1/search?q=colour:red%20orders").await;
+    assert!(odd["ignored"][0].as_str().unwrap().contains("colour"), "{odd}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn owners_list_and_owner_pages() {
+    let (_tmp, app) = app();
+    let (status, body) = get_json(&app, "/api/v1/owners").await;
+    assert_eq!(status, 200);
+    let owners = body["owners"].as_array().unwrap();
+    let platform = owners.iter().find(|o| o["key"] == "Platform Team").unwrap();
+    assert_eq!(platform["emails"], serde_json::json!(["data-oncall@acme.io", "platform@acme.io"]));
+    let (status, owner) = get_json(&app, "/api/v1/owners/data-oncall%40acme.io").await;
+    assert_eq!(status, 200, "an owner is found by any of their emails");
+    assert_eq!(owner["owner"]["key"], "Platform Team");
+    let nodes = owner["nodes"].as_array().unwrap();
+    assert!(nodes.iter().any(|n| n["unique_id"] == "model.platform.fct_orders" && n["contract_enforced"] == true));
+    let products = nodes.iter().find(|n| n["unique_id"] == "model.platform.dim_products").unwrap();
+    assert_eq!(products["failing_tests"], 1);
+    let (status, body) = get_json(&app, "/api/v1/owners/nobody").await;
+    assert_eq!(status, 404);
+    assert_eq!(body["error"]["code"], "owner_not_found");
+    let (status, html) = get(&app, "/owners/Platform%20Team").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("data-oncall@acme.io"), "{html}");
+    let (status, _) = get(&app, "/owners/nobody").await;
     assert_eq!(status, 404);
 }

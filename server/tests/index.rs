@@ -248,3 +248,30 @@ fn counts_equal_an_independent_count_of_the_manifests() {
     }
     assert_eq!(checked, 6);
 }
+
+#[test]
+fn the_cli_searches_an_index() {
+    let (tmp, _data) = common::indexed_demo();
+    let bin = env!("CARGO_BIN_EXE_meshlens");
+    let out = Command::new(bin)
+        .args(["search", "--data"])
+        .arg(tmp.path().join("data"))
+        .args(["dim_cust", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let results: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(results["hits"][0]["name"], "dim_customers");
+    let out = Command::new(bin)
+        .args(["search", "--data"])
+        .arg(tmp.path().join("data"))
+        .args(["type:exposure", "owner:cfo"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("board_pack\texposure\texec_reporting\texposure.exec_reporting.board_pack\t"), "{text}");
+    assert_eq!(text.lines().count(), 1);
+    let out = Command::new(bin).args(["search", "--data"]).arg(tmp.path().join("nowhere")).arg("x").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no index here"));
+}

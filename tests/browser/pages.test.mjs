@@ -92,37 +92,6 @@ describe("node page", () => {
     }));
 });
 
-describe("search", () => {
-  test("typing suggests nodes; arrow keys and Enter open one (hydrated only)", async () => {
-    const { page, errors, close } = await open(browser, server.url + "/", { javaScript: true });
-    const input = page.locator(".search-box input");
-    await input.fill("dim_cust");
-    await page.waitForSelector(".suggestions li");
-    const names = await page.locator(".suggestions .hit-name").allTextContents();
-    assert.deepEqual(names.slice(0, 3), ["dim_customers", "dim_customers", "dim_customers"], names.join(","));
-    await input.press("ArrowDown");
-    assert.equal(await page.locator(".suggestions li.active").count(), 1);
-    await input.press("Enter");
-    await page.waitForURL(/\/nodes\/model\.platform\.dim_customers\.v/);
-    await page.waitForSelector("article.node h1");
-    assert.match(await page.locator("article.node h1").textContent(), /dim_customers/);
-    assert.deepEqual(errors, []);
-    await close();
-  });
-
-  test("the search form works without JavaScript", (t) =>
-    bothModes(t, async (javaScript) => {
-      const { page, close } = await open(browser, server.url + "/", { javaScript });
-      await page.locator(".search-box input").fill("revenue");
-      await page.locator(".search-box button").click();
-      await page.waitForURL(/\/search\?q=revenue/);
-      await page.waitForSelector("ol.results li");
-      const names = await page.locator("ol.results li > a").allTextContents();
-      assert.ok(names.includes("revenue_by_month"), names.join(","));
-      await close();
-    }));
-});
-
 describe("not found", () => {
   test("an unknown page answers 404 with the app's page", (t) =>
     bothModes(t, async (javaScript) => {

@@ -88,6 +88,7 @@ pub fn resolve(projects: &[ProjectRecord]) -> Mesh {
     }
 
     add_group_owners(projects, &mut nodes);
+    name_owners_by_email(&mut nodes);
 
     let mut edges = Vec::new();
     for node in nodes.iter().filter(|n| !n.external) {
@@ -136,6 +137,22 @@ fn add_group_owners(projects: &[ProjectRecord], nodes: &mut [ResolvedNode]) {
         }
         owners.append(&mut node.record.owners);
         node.record.owners = owners;
+    }
+}
+
+/// An owner declared by email alone (`meta.owner: cfo@acme.io`) is the person or
+/// team that another declaration names with that email.
+fn name_owners_by_email(nodes: &mut [ResolvedNode]) {
+    let mut names: HashMap<String, String> = HashMap::new();
+    for owner in nodes.iter().flat_map(|n| n.record.owners.iter()) {
+        if let (Some(name), Some(email)) = (&owner.name, &owner.email) {
+            names.entry(email.to_lowercase()).or_insert_with(|| name.clone());
+        }
+    }
+    for owner in nodes.iter_mut().flat_map(|n| n.record.owners.iter_mut()) {
+        if owner.name.is_none() {
+            owner.name = owner.email.as_ref().and_then(|e| names.get(&e.to_lowercase()).cloned());
+        }
     }
 }
 
