@@ -322,6 +322,18 @@ mod tests {
     }
 
     #[test]
+    fn a_versioned_model_without_its_latest_version_is_a_finding() {
+        let mut v1 = node("model.a.m.v1", "a", false, &[]);
+        v1.version = Some("1".into());
+        v1.latest_version = Some("2".into());
+        v1.access = Some("protected".into());
+        let mesh = resolve(&[project("a", vec![v1])]);
+        let kinds: Vec<&str> = mesh.findings.iter().map(|f| f.kind.as_str()).collect();
+        assert_eq!(kinds, ["missing_latest_version"]);
+        assert_eq!(mesh.counts["a"].findings, 1);
+    }
+
+    #[test]
     fn project_cycles_are_found() {
         let a = project("a", vec![node("model.a.x", "a", false, &["model.b.y"])]);
         let b = project("b", vec![node("model.b.y", "b", false, &[]), node("model.b.z", "b", false, &["model.a.x"])]);
