@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use crate::dto::{NodeDetail, OwnerDetail, OwnerSummary, ProjectSummary, SearchResults, SiteInfo};
+use crate::dto::{
+    GovernanceView, GroupView, NodeDetail, OwnerDetail, OwnerSummary, ProjectDetail, ProjectSummary, SearchResults,
+    SiteInfo, VersionsView,
+};
 
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -13,6 +16,10 @@ pub trait Catalog: Send + Sync + 'static {
     fn site(&self) -> SiteInfo;
     fn projects(&self) -> Result<Vec<ProjectSummary>, CatalogError>;
     fn node(&self, unique_id: &str) -> Result<Option<NodeDetail>, CatalogError>;
+    fn project(&self, name: &str) -> Result<Option<ProjectDetail>, CatalogError>;
+    fn groups(&self) -> Result<Vec<GroupView>, CatalogError>;
+    fn versions(&self) -> Result<VersionsView, CatalogError>;
+    fn governance(&self) -> Result<GovernanceView, CatalogError>;
     fn owners(&self) -> Result<Vec<OwnerSummary>, CatalogError>;
     fn owner(&self, key: &str) -> Result<Option<OwnerDetail>, CatalogError>;
     fn search(&self, query: &str, limit: usize, offset: usize) -> Result<SearchResults, CatalogError>;

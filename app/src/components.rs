@@ -1,10 +1,14 @@
 //! Pieces shared by several pages.
 
+mod code_block;
+mod copy_button;
 mod header;
 mod node_link;
 mod search_box;
 mod snippet;
 
+pub use code_block::CodeBlock;
+pub use copy_button::CopyButton;
 pub use header::Header;
 pub use node_link::NodeLinkList;
 pub use search_box::SearchBox;

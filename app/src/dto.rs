@@ -83,6 +83,18 @@ pub struct Column {
     /// The type the warehouse reports in catalog.json.
     pub catalog_type: Option<String>,
     pub constraints: Vec<Constraint>,
+    /// Tests on this column with their latest status.
+    #[serde(default)]
+    pub tests: Vec<TestSummary>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Freshness {
+    /// pass, warn, error or runtime error.
+    pub status: String,
+    pub max_loaded_at: Option<String>,
+    pub snapshotted_at: Option<String>,
+    pub age_seconds: Option<f64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -129,6 +141,8 @@ pub struct NodeDetail {
     pub project: String,
     pub package: String,
     pub description: String,
+    /// The description rendered from markdown and sanitised: safe to insert as HTML.
+    pub description_html: String,
     pub original_file_path: Option<String>,
     pub external: bool,
     pub owners: Vec<Owner>,
@@ -137,9 +151,20 @@ pub struct NodeDetail {
     pub version: Option<String>,
     pub latest_version: Option<String>,
     pub deprecation_date: Option<String>,
+    /// latest, prerelease, old or deprecated, for versioned models.
+    pub version_state: Option<String>,
     pub materialized: Option<String>,
     pub relation_name: Option<String>,
+    pub database: Option<String>,
+    pub schema: Option<String>,
+    pub alias: Option<String>,
+    /// `meta` and `config.meta`, merged, as indented JSON (empty when there is none).
+    pub meta: String,
     pub tags: Vec<String>,
+    /// How another project refers to this node: `{{ ref('finance', 'orders', v=2) }}`.
+    pub ref_snippet: Option<String>,
+    pub raw_code: Option<String>,
+    pub compiled_code: Option<String>,
     pub contract: Contract,
     pub columns: Vec<Column>,
     pub parents: Vec<NodeLink>,
@@ -147,6 +172,13 @@ pub struct NodeDetail {
     pub tests: Vec<TestSummary>,
     /// Latest status of this node in run_results.json.
     pub status: Option<String>,
+    /// Seconds the latest run took.
+    pub execution_time: Option<f64>,
+    pub freshness: Option<Freshness>,
+    /// Exposures downstream of this node, across projects.
+    pub used_by_exposures: Vec<NodeLink>,
+    /// Other projects with nodes downstream of this one.
+    pub used_by_projects: Vec<String>,
     pub findings: Vec<Finding>,
 }
 
@@ -236,4 +268,102 @@ pub struct SearchResults {
     /// Parts of the query that were searched as plain words instead, and why.
     pub ignored: Vec<String>,
     pub took_ms: f64,
+}
+
+/// A public model: part of a project's API.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ApiModel {
+    pub unique_id: String,
+    pub name: String,
+    pub version: Option<String>,
+    pub version_state: Option<String>,
+    pub contract_enforced: bool,
+    pub description: String,
+}
+
+/// Refs from one project to another.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectLink {
+    pub project: String,
+    /// Edges between the two projects (cross-project and inferred).
+    pub edges: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProjectDetail {
+    pub summary: ProjectSummary,
+    pub public_models: Vec<ApiModel>,
+    /// Projects this one depends on.
+    pub upstream: Vec<ProjectLink>,
+    /// Projects that depend on this one.
+    pub downstream: Vec<ProjectLink>,
+    pub owners: Vec<OwnerSummary>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct GroupView {
+    pub project: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub owner_name: Option<String>,
+    pub owner_emails: Vec<String>,
+    pub members: Vec<NodeLink>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct VersionView {
+    pub unique_id: String,
+    pub version: String,
+    /// latest, prerelease, old or deprecated.
+    pub state: String,
+    pub deprecation_date: Option<String>,
+    pub contract_enforced: bool,
+    /// Downstream nodes that pin this version (`v=…`).
+    pub pinned_by: Vec<NodeLink>,
+    /// Downstream nodes that ref the model without a version and so follow latest.
+    pub following_latest: Vec<NodeLink>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct VersionedModel {
+    pub project: String,
+    pub name: String,
+    pub latest_version: Option<String>,
+    pub versions: Vec<VersionView>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Deprecation {
+    pub unique_id: String,
+    pub project: String,
+    pub name: String,
+    pub version: String,
+    pub date: String,
+    /// The date has passed.
+    pub past: bool,
+    /// Downstream nodes still pinning it.
+    pub pinned_by: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct VersionsView {
+    pub models: Vec<VersionedModel>,
+    /// Every deprecation date, soonest first.
+    pub deprecations: Vec<Deprecation>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractCoverage {
+    pub project: String,
+    pub public_models: u64,
+    pub contracted_public_models: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct GovernanceView {
+    pub findings: Vec<Finding>,
+    pub coverage: Vec<ContractCoverage>,
+    /// Projects that depend on each other in a circle.
+    pub project_cycles: Vec<Vec<String>>,
 }

@@ -7,6 +7,7 @@ mod components;
 pub mod dto;
 mod links;
 mod pages;
+pub mod sql;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -15,7 +16,7 @@ use leptos_router::{
     path, SsrMode,
 };
 
-pub use links::{encode, node_href, owner_href, search_href};
+pub use links::{encode, node_href, owner_href, project_href, search_href};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -53,6 +54,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/nodes/:id") view=pages::NodePage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=pages::SearchPage ssr=SsrMode::Async/>
+                    <Route path=path!("/projects/:name") view=pages::ProjectPage ssr=SsrMode::Async/>
+                    <Route path=path!("/groups") view=pages::GroupsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/versions") view=pages::VersionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/governance") view=pages::GovernancePage ssr=SsrMode::Async/>
                     <Route path=path!("/owners") view=pages::OwnersPage ssr=SsrMode::Async/>
                     <Route path=path!("/owners/:key") view=pages::OwnerPage ssr=SsrMode::Async/>
                 </Routes>

@@ -27,6 +27,11 @@ pub fn search_href(query: &str, offset: usize) -> String {
     }
 }
 
+/// The page of a project.
+pub fn project_href(project: &str) -> String {
+    format!("/projects/{}", encode(project))
+}
+
 /// The page of an owner (a name or an email).
 pub fn owner_href(owner: &str) -> String {
     format!("/owners/{}", encode(owner))

@@ -1,18 +1,26 @@
 //! One module a page.
 
+mod governance;
+mod groups;
 mod home;
 mod node;
 mod not_found;
 mod owner;
 mod owners;
+mod project;
 mod search;
+mod versions;
 
+pub use governance::GovernancePage;
+pub use groups::GroupsPage;
 pub use home::HomePage;
 pub use node::NodePage;
 pub use not_found::NotFound;
 pub use owner::OwnerPage;
 pub use owners::OwnersPage;
+pub use project::ProjectPage;
 pub use search::SearchPage;
+pub use versions::VersionsPage;
 
 /// Marks the response 404 when rendering on the server; a no-op in the browser.
 pub(crate) fn set_not_found_status() {

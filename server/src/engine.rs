@@ -97,6 +97,22 @@ impl Catalog for Engine {
         self.generation()?.reader.node(unique_id).map_err(catalog_error)
     }
 
+    fn project(&self, name: &str) -> Result<Option<app::dto::ProjectDetail>, CatalogError> {
+        self.generation()?.reader.project(name).map_err(catalog_error)
+    }
+
+    fn groups(&self) -> Result<Vec<app::dto::GroupView>, CatalogError> {
+        self.generation()?.reader.groups().map_err(catalog_error)
+    }
+
+    fn versions(&self) -> Result<app::dto::VersionsView, CatalogError> {
+        self.generation()?.reader.versions().map_err(catalog_error)
+    }
+
+    fn governance(&self) -> Result<app::dto::GovernanceView, CatalogError> {
+        self.generation()?.reader.governance().map_err(catalog_error)
+    }
+
     fn owners(&self) -> Result<Vec<app::dto::OwnerSummary>, CatalogError> {
         self.generation()?.reader.owners().map_err(catalog_error)
     }

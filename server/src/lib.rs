@@ -7,6 +7,7 @@ pub mod demo;
 pub mod engine;
 pub mod http;
 pub mod indexer;
+pub mod markdown;
 pub mod mesh;
 pub mod search;
 pub mod store;

@@ -197,3 +197,81 @@ async fn owners_list_and_owner_pages() {
     let (status, _) = get(&app, "/owners/nobody").await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_carries_what_reviewers_check() {
+    let (_tmp, app) = app();
+    let (_, node) = get_json(&app, "/api/v1/nodes/model.platform.dim_customers.v1").await;
+    assert_eq!(node["version_state"], "deprecated");
+    assert_eq!(node["ref_snippet"], "{{ ref('platform', 'dim_customers', v=1) }}");
+    assert!(node["used_by_projects"].as_array().unwrap().iter().any(|p| p == "marketing"), "{node}");
+    let (_, fct) = get_json(&app, "/api/v1/nodes/model.platform.fct_orders").await;
+    assert!(fct["description_html"].as_str().unwrap().contains("<strong>"), "{fct}");
+    assert!(fct["raw_code"].as_str().unwrap().contains("select"));
+    assert!(fct["compiled_code"].as_str().unwrap().contains("\"demo\""));
+    let amount = fct["contract"]["columns"].as_array().unwrap().iter().find(|c| c["name"] == "amount_usd").unwrap();
+    assert_eq!(amount["contract_type"], "double");
+    assert_eq!(amount["catalog_type"], "DECIMAL(12,2)");
+    let order_id = fct["columns"].as_array().unwrap().iter().find(|c| c["name"] == "order_id").unwrap();
+    assert!(order_id["tests"].as_array().unwrap().len() >= 2, "{order_id}");
+    let exposures: Vec<&str> =
+        fct["used_by_exposures"].as_array().unwrap().iter().map(|e| e["unique_id"].as_str().unwrap()).collect();
+    assert!(exposures.contains(&"exposure.exec_reporting.board_pack"), "{exposures:?}");
+    let (_, stale) = get_json(&app, "/api/v1/nodes/source.platform.acme_raw.legacy_crm_accounts").await;
+    assert_eq!(stale["freshness"]["status"], "error");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn project_groups_versions_and_governance_views() {
+    let (_tmp, app) = app();
+    let (status, platform) = get_json(&app, "/api/v1/projects/platform").await;
+    assert_eq!(status, 200);
+    assert_eq!(platform["public_models"].as_array().unwrap().len(), 6);
+    let downstream: Vec<&str> =
+        platform["downstream"].as_array().unwrap().iter().map(|p| p["project"].as_str().unwrap()).collect();
+    assert!(downstream.contains(&"finance") && downstream.contains(&"marketing"), "{downstream:?}");
+    let (status, _) = get_json(&app, "/api/v1/projects/nope").await;
+    assert_eq!(status, 404);
+
+    let (_, groups) = get_json(&app, "/api/v1/groups").await;
+    let core = groups["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["project"] == "platform" && g["name"] == "platform_core")
+        .unwrap();
+    assert_eq!(core["owner_emails"], serde_json::json!(["platform@acme.io", "data-oncall@acme.io"]));
+    assert!(core["members"].as_array().unwrap().iter().any(|m| m["unique_id"] == "model.platform.stg_customers"));
+
+    let (_, versions) = get_json(&app, "/api/v1/versions").await;
+    let dim = versions["models"].as_array().unwrap().iter().find(|m| m["name"] == "dim_customers").unwrap();
+    let states: Vec<&str> = dim["versions"].as_array().unwrap().iter().map(|v| v["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["deprecated", "latest", "prerelease"]);
+    let v1 = &dim["versions"][0];
+    assert_eq!(v1["pinned_by"][0]["unique_id"], "model.marketing.mkt_customers_legacy");
+    let v2 = &dim["versions"][1];
+    assert!(v2["following_latest"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["unique_id"] == "model.marketing.mkt_customers"));
+    assert_eq!(versions["deprecations"][0]["unique_id"], "model.platform.dim_customers.v1");
+    assert_eq!(versions["deprecations"][0]["past"], true);
+
+    let (_, governance) = get_json(&app, "/api/v1/governance").await;
+    let kinds: Vec<&str> =
+        governance["findings"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
+    for kind in [
+        "private_ref",
+        "protected_ref",
+        "deprecated_ref",
+        "unpinned_ref",
+        "public_without_contract",
+        "contract_type_mismatch",
+    ] {
+        assert!(kinds.contains(&kind), "{kind}");
+    }
+    let platform_cov = governance["coverage"].as_array().unwrap().iter().find(|c| c["project"] == "platform").unwrap();
+    assert_eq!(platform_cov["public_models"], 6);
+    assert_eq!(platform_cov["contracted_public_models"], 2);
+}

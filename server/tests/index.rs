@@ -308,7 +308,8 @@ fn a_killed_index_run_leaves_the_served_index_intact() {
     let ok = Command::new(bin).args(["index", "--data"]).arg(&data).arg(&platform).output().unwrap();
     assert!(ok.status.success());
     let served = DataDir::new(&data).current_name().unwrap();
-    let others: Vec<_> = ["finance", "marketing", "exec_reporting"].iter().map(|p| common::copy_project(p, tmp.path())).collect();
+    let others: Vec<_> =
+        ["finance", "marketing", "exec_reporting"].iter().map(|p| common::copy_project(p, tmp.path())).collect();
     for delay_ms in [5, 40, 120, 250] {
         let mut child = Command::new(bin).args(["index", "--data"]).arg(&data).args(&others).spawn().unwrap();
         std::thread::sleep(std::time::Duration::from_millis(delay_ms));

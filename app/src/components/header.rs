@@ -14,6 +14,9 @@ pub fn Header() -> impl IntoView {
             <nav class="site-nav">
                 <a href="/">"Projects"</a>
                 <a href="/owners">"Owners"</a>
+                <a href="/groups">"Groups"</a>
+                <a href="/versions">"Versions"</a>
+                <a href="/governance">"Governance"</a>
             </nav>
             <SearchBox/>
         </header>

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::{api::list_projects, dto::ProjectSummary};
+use crate::{api::list_projects, dto::ProjectSummary, project_href};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -46,7 +46,7 @@ fn ProjectTable(projects: Vec<ProjectSummary>) -> impl IntoView {
                     .map(|p| {
                         view! {
                             <tr data-project=p.name.clone()>
-                                <th scope="row">{p.name.clone()}</th>
+                                <th scope="row"><a href=project_href(&p.name)>{p.name.clone()}</a></th>
                                 <td>{p.dbt_version.clone()}</td>
                                 <td>{format!("v{}", p.schema_version)}</td>
                                 <td class="num" data-count="models">{p.counts.models}</td>

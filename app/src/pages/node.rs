@@ -4,9 +4,9 @@ use leptos_router::hooks::use_params_map;
 
 use crate::{
     api::get_node,
-    components::NodeLinkList,
-    dto::{Column, Finding, NodeDetail, Owner, TestSummary},
-    node_href,
+    components::{CodeBlock, CopyButton, NodeLinkList},
+    dto::{Column, Constraint, Freshness, NodeDetail, Owner, TestSummary},
+    node_href, owner_href, project_href,
 };
 
 /// `/nodes/{unique_id}`: everything meshlens knows about one node.
@@ -48,6 +48,7 @@ fn NodeView(node: NodeDetail) -> impl IntoView {
         project,
         package,
         description,
+        description_html,
         original_file_path,
         external,
         owners,
@@ -56,52 +57,79 @@ fn NodeView(node: NodeDetail) -> impl IntoView {
         version,
         latest_version,
         deprecation_date,
+        version_state,
         materialized,
         relation_name,
+        database,
+        schema,
+        alias,
+        meta,
         tags,
+        ref_snippet,
+        raw_code,
+        compiled_code,
         contract,
         columns,
         parents,
         children,
         tests,
         status,
+        execution_time,
+        freshness,
+        used_by_exposures,
+        used_by_projects,
         findings,
     } = node;
     let title = name.clone();
     let other_package = (package != project).then_some(package);
-    let version_text = version.map(|v| match &latest_version {
-        Some(latest) if *latest == v => format!("v{v} (latest)"),
+    let version_text = version.clone().map(|v| match &latest_version {
+        Some(latest) if *latest == v => format!("v{v}"),
         Some(latest) => format!("v{v} (latest is v{latest})"),
         None => format!("v{v}"),
+    });
+    let is_model = resource_type == "model";
+    let run = status.map(|s| match execution_time {
+        Some(t) => (s.clone(), format!("{s} in {t:.2} s")),
+        None => (s.clone(), s),
     });
     view! {
         <Title text=title/>
         <nav class="breadcrumb" aria-label="Breadcrumb">
-            <a href="/">"Projects"</a>" / "<span>{project.clone()}</span>" / "<span>{name.clone()}</span>
+            <a href="/">"Projects"</a>" / "<a href=project_href(&project)>{project.clone()}</a>" / "
+            <span>{resource_type.clone()}</span>" / "<span aria-current="page">{name.clone()}</span>
         </nav>
         <article class="node" data-unique-id=unique_id.clone()>
             <h1>
                 {name.clone()}
+                {version.clone().map(|v| view! { " "<span class="badge version">{format!("v{v}")}</span> })}
                 " "<span class="badge type">{resource_type.clone()}</span>
                 {access.clone().map(|a| view! { " "<span class=format!("badge access {a}")>{a.clone()}</span> })}
+                {version_state.clone().map(|s| view! { " "<span class=format!("badge state {s}")>{s.clone()}</span> })}
                 {external.then(|| view! { " "<span class="badge external">"external"</span> })}
             </h1>
             <p class="unique-id"><code>{unique_id.clone()}</code></p>
+            {ref_snippet.map(|snippet| view! {
+                <p class="ref-snippet"><code>{snippet.clone()}</code>" "<CopyButton text=snippet/></p>
+            })}
             <dl class="facts">
-                <dt>"Project"</dt><dd class="project">{project.clone()}</dd>
+                <dt>"Project"</dt><dd class="project"><a href=project_href(&project)>{project.clone()}</a></dd>
                 {other_package.map(|p| view! { <dt>"Package"</dt><dd>{p}</dd> })}
-                {group.map(|g| view! { <dt>"Group"</dt><dd>{g}</dd> })}
+                {group.map(|g| view! { <dt>"Group"</dt><dd class="group"><a href=format!("/groups#{}", crate::encode(&g))>{g.clone()}</a></dd> })}
                 {(!owners.is_empty()).then(|| view! { <dt>"Owners"</dt><dd><OwnerList owners/></dd> })}
-                {version_text.map(|v| view! { <dt>"Version"</dt><dd class="version">{v}</dd> })}
-                {deprecation_date.map(|d| view! { <dt>"Deprecation date"</dt><dd class="deprecation">{d}</dd> })}
+                {version_text.map(|v| view! { <dt>"Version"</dt><dd class="version">{v}" "<a href="/versions">"all versions"</a></dd> })}
+                {deprecation_date.map(|d| view! { <dt>"Deprecation date"</dt><dd class="deprecation">{d.get(..10).unwrap_or(&d).to_string()}</dd> })}
                 {materialized.map(|m| view! { <dt>"Materialized"</dt><dd>{m}</dd> })}
-                {(resource_type == "model").then(|| view! {
+                {is_model.then(|| view! {
                     <dt>"Contract"</dt>
                     <dd class="contract">{if contract.enforced { "enforced" } else { "not enforced" }}</dd>
                 })}
                 {relation_name.map(|r| view! { <dt>"Relation"</dt><dd><code>{r}</code></dd> })}
+                {database.map(|d| view! { <dt>"Database"</dt><dd><code>{d}</code></dd> })}
+                {schema.map(|d| view! { <dt>"Schema"</dt><dd><code>{d}</code></dd> })}
+                {alias.filter(|a| *a != name).map(|d| view! { <dt>"Alias"</dt><dd><code>{d}</code></dd> })}
                 {original_file_path.map(|p| view! { <dt>"Path"</dt><dd><code>{p}</code></dd> })}
-                {status.map(|s| view! { <dt>"Last run"</dt><dd class=format!("status {s}")>{s.clone()}</dd> })}
+                {run.map(|(s, text)| view! { <dt>"Last run"</dt><dd class=format!("status {s}")>{text}</dd> })}
+                {freshness.map(|f| view! { <dt>"Freshness"</dt><dd><FreshnessView freshness=f/></dd> })}
                 {(!tags.is_empty()).then(|| view! { <dt>"Tags"</dt><dd>{tags.join(", ")}</dd> })}
             </dl>
             <section class="description">
@@ -109,10 +137,16 @@ fn NodeView(node: NodeDetail) -> impl IntoView {
                 {if description.trim().is_empty() {
                     view! { <p class="muted">"No description."</p> }.into_any()
                 } else {
-                    view! { <p class="description-text">{description}</p> }.into_any()
+                    view! { <div class="description-text markdown" inner_html=description_html></div> }.into_any()
                 }}
             </section>
-            {(!columns.is_empty()).then(|| view! { <ColumnTable columns/> })}
+            {(!columns.is_empty()).then(|| view! { <ColumnTable columns contract_enforced=contract.enforced/> })}
+            {(!contract.constraints.is_empty()).then(|| view! {
+                <section class="constraints">
+                    <h2>"Model constraints"</h2>
+                    <ul>{contract.constraints.iter().map(|c| view! { <li><code>{constraint_text(c)}</code></li> }).collect_view()}</ul>
+                </section>
+            })}
             <section class="lineage-lists">
                 <div>
                     <h2>"Parents"</h2>
@@ -123,9 +157,63 @@ fn NodeView(node: NodeDetail) -> impl IntoView {
                     <NodeLinkList links=children empty="No children."/>
                 </div>
             </section>
+            {(!used_by_exposures.is_empty() || !used_by_projects.is_empty()).then(|| view! {
+                <section class="used-by">
+                    <h2>"Used by"</h2>
+                    {(!used_by_projects.is_empty()).then(|| view! {
+                        <p class="used-by-projects">"Projects: "
+                            {used_by_projects.iter().map(|p| view! { <a href=project_href(p)>{p.clone()}</a>" " }).collect_view()}
+                        </p>
+                    })}
+                    {(!used_by_exposures.is_empty()).then(|| view! { <NodeLinkList links=used_by_exposures empty=""/> })}
+                </section>
+            })}
             {(!tests.is_empty()).then(|| view! { <TestList tests/> })}
-            {(!findings.is_empty()).then(|| view! { <FindingList findings/> })}
+            {(!findings.is_empty()).then(|| view! { <section class="findings"><h2>"Findings"</h2><super::governance::FindingTable findings/></section> })}
+            {raw_code.filter(|c| !c.trim().is_empty()).map(|code| view! {
+                <details class="code" open>
+                    <summary>"Code"</summary>
+                    <CodeBlock code label="raw"/>
+                </details>
+            })}
+            {compiled_code.filter(|c| !c.trim().is_empty()).map(|code| view! {
+                <details class="code">
+                    <summary>"Compiled code"</summary>
+                    <CodeBlock code label="compiled"/>
+                </details>
+            })}
+            {(!meta.is_empty()).then(|| view! {
+                <section class="meta">
+                    <h2>"Meta"</h2>
+                    <pre><code>{meta}</code></pre>
+                </section>
+            })}
         </article>
+    }
+}
+
+fn constraint_text(c: &Constraint) -> String {
+    match &c.expression {
+        Some(e) => format!("{} ({e})", c.kind),
+        None => c.kind.clone(),
+    }
+}
+
+#[component]
+fn FreshnessView(freshness: Freshness) -> impl IntoView {
+    let age = freshness.age_seconds.map(|s| {
+        if s >= 86_400.0 {
+            format!("{:.0} days ago", s / 86_400.0)
+        } else if s >= 3_600.0 {
+            format!("{:.0} hours ago", s / 3_600.0)
+        } else {
+            format!("{:.0} minutes ago", s / 60.0)
+        }
+    });
+    view! {
+        <span class=format!("status freshness {}", freshness.status)>{freshness.status.clone()}</span>
+        {freshness.max_loaded_at.map(|at| view! { " · last loaded "{at}})}
+        {age.map(|a| view! { " ("{a}")" })}
     }
 }
 
@@ -137,8 +225,8 @@ fn OwnerList(owners: Vec<Owner>) -> impl IntoView {
                 .into_iter()
                 .map(|o| view! {
                     <li>
-                        {o.name.clone()}
-                        {o.email.clone().map(|e| view! { " "<a href=format!("mailto:{e}")>{e.clone()}</a> })}
+                        {o.name.clone().or(o.email.clone()).map(|key| view! { <a class="owner" href=owner_href(&key)>{o.name.clone().unwrap_or(key.clone())}</a> })}
+                        {o.email.clone().filter(|_| o.name.is_some()).map(|e| view! { " "<a href=format!("mailto:{e}")>{e.clone()}</a> })}
                         " "<span class="muted">{format!("({})", o.source)}</span>
                     </li>
                 })
@@ -148,24 +236,39 @@ fn OwnerList(owners: Vec<Owner>) -> impl IntoView {
 }
 
 #[component]
-fn ColumnTable(columns: Vec<Column>) -> impl IntoView {
+fn ColumnTable(columns: Vec<Column>, contract_enforced: bool) -> impl IntoView {
     view! {
         <section class="columns">
             <h2>"Columns"</h2>
+            <div class="table-scroll">
             <table>
                 <thead>
-                    <tr><th scope="col">"Column"</th><th scope="col">"Type"</th><th scope="col">"Warehouse type"</th><th scope="col">"Description"</th></tr>
+                    <tr>
+                        <th scope="col">"Column"</th>
+                        <th scope="col">{if contract_enforced { "Contract type" } else { "Type" }}</th>
+                        <th scope="col">"Warehouse type"</th>
+                        <th scope="col">"Constraints"</th>
+                        <th scope="col">"Tests"</th>
+                        <th scope="col">"Description"</th>
+                    </tr>
                 </thead>
                 <tbody>
                     {columns
                         .into_iter()
                         .map(|c| {
-                            let differs = matches!((&c.data_type, &c.catalog_type), (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b));
+                            let differs = matches!((&c.data_type, &c.catalog_type), (Some(a), Some(b)) if !same_type_text(a, b));
                             view! {
-                                <tr class:type-mismatch=differs>
+                                <tr class:type-mismatch=differs data-column=c.name.clone()>
                                     <th scope="row"><code>{c.name.clone()}</code></th>
                                     <td>{c.data_type.clone().unwrap_or_default()}</td>
-                                    <td>{c.catalog_type.clone().unwrap_or_default()}</td>
+                                    <td class="catalog-type" title=if differs { "differs from the declared type" } else { "" }>{c.catalog_type.clone().unwrap_or_default()}</td>
+                                    <td>{c.constraints.iter().map(constraint_text).collect::<Vec<_>>().join(", ")}</td>
+                                    <td class="column-tests">
+                                        {c.tests.into_iter().map(|t| {
+                                            let status = t.status.clone().unwrap_or_else(|| "not run".to_string());
+                                            view! { <a href=node_href(&t.unique_id) class=format!("status {status}") title=t.name.clone()>{test_label(&t.name)}</a>" " }
+                                        }).collect_view()}
+                                    </td>
                                     <td>{c.description.clone()}</td>
                                 </tr>
                             }
@@ -173,8 +276,38 @@ fn ColumnTable(columns: Vec<Column>) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
+            </div>
         </section>
     }
+}
+
+/// Declared and warehouse types are compared as the engine compares them: case and
+/// spacing aside (the server's findings apply the full synonym table).
+fn same_type_text(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.to_ascii_lowercase().replace(' ', "");
+    let (a, b) = (norm(a), norm(b));
+    let alias = |s: &str| -> String {
+        match s {
+            "int" | "int4" | "integer" => "integer".into(),
+            "bigint" | "int8" => "bigint".into(),
+            "varchar" | "text" | "string" => "text".into(),
+            "double" | "float8" | "doubleprecision" => "double".into(),
+            "bool" | "boolean" => "boolean".into(),
+            "timestamp" | "datetime" => "timestamp".into(),
+            s if s.starts_with("varchar(") => "text".into(),
+            s => s.replace("numeric", "decimal"),
+        }
+    };
+    alias(&a) == alias(&b)
+}
+
+/// `unique_fct_orders_order_id` is long; the test kind says enough in a cell.
+fn test_label(name: &str) -> String {
+    ["not_null", "unique", "accepted_values", "relationships", "dbt_utils"]
+        .into_iter()
+        .find(|k| name.starts_with(k))
+        .map(str::to_string)
+        .unwrap_or_else(|| name.to_string())
 }
 
 #[component]
@@ -194,25 +327,6 @@ fn TestList(tests: Vec<TestSummary>) -> impl IntoView {
                                 " "<span class=format!("status {status}")>{status.clone()}</span>
                             </li>
                         }
-                    })
-                    .collect_view()}
-            </ul>
-        </section>
-    }
-}
-
-#[component]
-fn FindingList(findings: Vec<Finding>) -> impl IntoView {
-    view! {
-        <section class="findings">
-            <h2>"Findings"</h2>
-            <ul>
-                {findings
-                    .into_iter()
-                    .map(|f| view! {
-                        <li class=format!("finding {}", f.severity)>
-                            <span class="badge">{f.kind.clone()}</span>" "{f.message.clone()}
-                        </li>
                     })
                     .collect_view()}
             </ul>

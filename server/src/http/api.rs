@@ -16,6 +16,10 @@ pub fn router() -> Router<AppState> {
         .route("/projects", get(projects))
         .route("/nodes/{unique_id}", get(node))
         .route("/search", get(search))
+        .route("/projects/{name}", get(project))
+        .route("/groups", get(groups))
+        .route("/versions", get(versions))
+        .route("/governance", get(governance))
         .route("/owners", get(owners))
         .route("/owners/{key}", get(owner))
         .fallback(|uri: axum::http::Uri| async move { ApiError::UnknownRoute(format!("/api/v1{}", uri.path())) })
@@ -44,6 +48,25 @@ async fn node(
     Path(unique_id): Path<String>,
 ) -> Result<Json<app::dto::NodeDetail>, ApiError> {
     state.engine.node(&unique_id)?.map(Json).ok_or(ApiError::NodeNotFound(unique_id))
+}
+
+async fn project(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<Json<app::dto::ProjectDetail>, ApiError> {
+    state.engine.project(&name)?.map(Json).ok_or(ApiError::ProjectNotFound(name))
+}
+
+async fn groups(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!({ "groups": state.engine.groups()? })))
+}
+
+async fn versions(State(state): State<AppState>) -> Result<Json<app::dto::VersionsView>, ApiError> {
+    Ok(Json(state.engine.versions()?))
+}
+
+async fn governance(State(state): State<AppState>) -> Result<Json<app::dto::GovernanceView>, ApiError> {
+    Ok(Json(state.engine.governance()?))
 }
 
 async fn owners(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {

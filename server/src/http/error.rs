@@ -11,6 +11,8 @@ use serde_json::json;
 pub enum ApiError {
     #[error("no node has the unique_id {0:?}")]
     NodeNotFound(String),
+    #[error("no project named {0:?} is indexed")]
+    ProjectNotFound(String),
     #[error("no indexed node is owned by {0:?}")]
     OwnerNotFound(String),
     #[error("no API route at {0}")]
@@ -26,6 +28,7 @@ impl ApiError {
     fn code(&self) -> (&'static str, StatusCode) {
         match self {
             ApiError::NodeNotFound(_) => ("node_not_found", StatusCode::NOT_FOUND),
+            ApiError::ProjectNotFound(_) => ("project_not_found", StatusCode::NOT_FOUND),
             ApiError::OwnerNotFound(_) => ("owner_not_found", StatusCode::NOT_FOUND),
             ApiError::UnknownRoute(_) => ("route_not_found", StatusCode::NOT_FOUND),
             ApiError::BadRequest(_) => ("bad_request", StatusCode::BAD_REQUEST),

@@ -237,6 +237,11 @@ fn normalise(
         relation_name,
         materialized,
         test,
+        database: n.database.clone(),
+        schema: n.schema.clone(),
+        alias: n.alias.clone().or_else(|| n.identifier.clone()),
+        meta: merged_meta(&n.meta, &n.config.meta),
+        source_name: n.source_name.clone(),
         unique_id: n.unique_id,
         name: n.name,
         resource_type: n.resource_type,
@@ -248,6 +253,14 @@ fn normalise(
         raw_code: n.raw_code,
         compiled_code: n.compiled_code,
     }
+}
+
+fn merged_meta(meta: &Value, config_meta: &Value) -> serde_json::Map<String, Value> {
+    let mut merged = meta.as_object().cloned().unwrap_or_default();
+    if let Some(config) = config_meta.as_object() {
+        merged.extend(config.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    merged
 }
 
 fn constraint(c: &ConstraintDef) -> Constraint {
@@ -266,6 +279,7 @@ fn columns_of(n: &ManifestNode, catalog: Option<&Catalog>) -> Vec<Column> {
                 data_type: None,
                 catalog_type: c.data_type.clone(),
                 constraints: Vec::new(),
+                tests: Vec::new(),
             })
             .collect();
     }
@@ -278,6 +292,7 @@ fn columns_of(n: &ManifestNode, catalog: Option<&Catalog>) -> Vec<Column> {
             data_type: c.data_type.clone().filter(|t| !t.is_empty()),
             catalog_type: catalog.and_then(|cat| cat.column_type(&n.unique_id, &c.name)).map(str::to_string),
             constraints: c.constraints.iter().map(constraint).collect(),
+            tests: Vec::new(),
         })
         .collect()
 }

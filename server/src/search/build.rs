@@ -5,33 +5,11 @@ use std::path::Path;
 use tantivy::{schema::Facet, Index, TantivyDocument};
 
 use super::{schema::schema, SearchError};
-use crate::mesh::{NodeRecord, ResolvedNode};
+use crate::mesh::ResolvedNode;
 
 /// An owner as one value: the name, else the email.
 pub fn owner_key(name: Option<&str>, email: Option<&str>) -> Option<String> {
     name.or(email).map(str::to_string)
-}
-
-/// latest, prerelease, deprecated or old; None for unversioned nodes.
-pub fn version_state(r: &NodeRecord, today: &str) -> Option<&'static str> {
-    let version = r.version.as_deref()?;
-    if r.deprecation_date.as_deref().is_some_and(|d| d.get(..10).unwrap_or(d) < today) {
-        return Some("deprecated");
-    }
-    let Some(latest) = r.latest_version.as_deref() else {
-        return Some("latest");
-    };
-    let newer = match (version.parse::<f64>(), latest.parse::<f64>()) {
-        (Ok(v), Ok(l)) => v > l,
-        _ => version > latest,
-    };
-    Some(if version == latest {
-        "latest"
-    } else if newer {
-        "prerelease"
-    } else {
-        "old"
-    })
 }
 
 pub fn build(dir: &Path, nodes: &[ResolvedNode]) -> Result<(), SearchError> {
@@ -66,7 +44,7 @@ pub fn build(dir: &Path, nodes: &[ResolvedNode]) -> Result<(), SearchError> {
             }
         }
         doc.add_text(f.owners, owners.join("\n"));
-        let state = version_state(r, &today);
+        let state = r.version_state(&today);
         let mut labels: Vec<String> = r.tags.clone();
         labels.extend(r.group.clone());
         labels.extend(r.relation_name.clone());

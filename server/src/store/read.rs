@@ -6,10 +6,15 @@ use std::{
     sync::Mutex,
 };
 
-use app::dto::{Column, Contract, ContractColumn, Finding, NodeDetail, NodeLink, ProjectSummary, TestSummary};
+use app::dto::{
+    Column, Contract, ContractColumn, Finding, Freshness, NodeDetail, NodeLink, ProjectSummary, TestSummary,
+};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
 use super::StoreError;
+
+mod owners;
+mod views;
 use crate::mesh::NodeRecord;
 
 /// How many idle connections the pool keeps.
@@ -106,7 +111,13 @@ impl Reader {
                 })
                 .collect();
             let findings = findings_of(c, unique_id)?;
-            Ok(Some(detail(
+            let downstream = downstream_of(c, unique_id)?;
+            let mut used_by_projects: Vec<String> =
+                downstream.iter().map(|n| n.project.clone()).filter(|p| *p != project).collect();
+            used_by_projects.sort();
+            used_by_projects.dedup();
+            let used_by_exposures = downstream.into_iter().filter(|n| n.resource_type == "exposure").collect();
+            let mut detail = detail(
                 project,
                 external,
                 record,
@@ -114,7 +125,10 @@ impl Reader {
                 children.into_iter().map(|n| n.0).collect(),
                 tests,
                 findings,
-            )))
+            );
+            detail.used_by_exposures = used_by_exposures;
+            detail.used_by_projects = used_by_projects;
+            Ok(Some(detail))
         })
     }
 }
@@ -181,6 +195,25 @@ fn findings_of(c: &Connection, unique_id: &str) -> Result<Vec<Finding>, StoreErr
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Every finding, or a project's, grouped by kind.
+fn findings_of_project(c: &Connection, project: Option<&str>) -> Result<Vec<Finding>, StoreError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT kind, severity, project, node, other, message FROM findings
+         WHERE ?1 IS NULL OR project = ?1 ORDER BY kind, project, node, id",
+    )?;
+    let rows = stmt.query_map([project], |r| {
+        Ok(Finding {
+            kind: r.get(0)?,
+            severity: r.get(1)?,
+            project: r.get(2)?,
+            node: r.get(3)?,
+            other: r.get(4)?,
+            message: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 fn detail(
     project: String,
     external: bool,
@@ -204,10 +237,36 @@ fn detail(
                 })
             })
             .collect(),
-        constraints: r.constraints,
+        constraints: r.constraints.clone(),
     };
-    let status = r.status.or_else(|| r.freshness.as_ref().map(|f| format!("freshness {}", f.status)));
+    let columns = r
+        .columns
+        .iter()
+        .cloned()
+        .map(|mut c: Column| {
+            c.tests = tests
+                .iter()
+                .filter(|t| t.column.as_deref().is_some_and(|col| col.eq_ignore_ascii_case(&c.name)))
+                .cloned()
+                .collect();
+            c
+        })
+        .collect();
+    let version_state = r.version_state(&crate::mesh::today()).map(str::to_string);
+    let ref_snippet = if external { None } else { r.ref_snippet(&project) };
+    let meta =
+        if r.meta.is_empty() { String::new() } else { serde_json::to_string_pretty(&r.meta).unwrap_or_default() };
     NodeDetail {
+        description_html: crate::markdown::render(&r.description),
+        version_state,
+        ref_snippet,
+        meta,
+        freshness: r.freshness.map(|f| Freshness {
+            status: f.status,
+            max_loaded_at: f.max_loaded_at,
+            snapshotted_at: f.snapshotted_at,
+            age_seconds: f.age_seconds,
+        }),
         unique_id: r.unique_id,
         name: r.name,
         resource_type: r.resource_type,
@@ -224,84 +283,48 @@ fn detail(
         deprecation_date: r.deprecation_date,
         materialized: r.materialized,
         relation_name: r.relation_name,
+        database: r.database,
+        schema: r.schema,
+        alias: r.alias,
         tags: r.tags,
+        raw_code: r.raw_code,
+        compiled_code: r.compiled_code,
         contract,
-        columns: r.columns.into_iter().map(|c: Column| c).collect(),
+        columns,
         parents,
         children,
         tests,
-        status,
+        status: r.status,
+        execution_time: r.execution_time,
+        used_by_exposures: Vec::new(),
+        used_by_projects: Vec::new(),
         findings,
     }
 }
 
-impl Reader {
-    /// Every owner with the number of nodes they own, most first.
-    pub fn owners(&self) -> Result<Vec<app::dto::OwnerSummary>, StoreError> {
-        self.with(|c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT key, group_concat(DISTINCT email), group_concat(DISTINCT source), count(DISTINCT node)
-                 FROM owners GROUP BY key ORDER BY count(DISTINCT node) DESC, key",
-            )?;
-            let rows = stmt.query_map([], |r| {
-                let split = |s: Option<String>| -> Vec<String> {
-                    let mut v: Vec<String> =
-                        s.unwrap_or_default().split(',').filter(|x| !x.is_empty()).map(str::to_string).collect();
-                    v.sort();
-                    v
-                };
-                Ok(app::dto::OwnerSummary {
-                    key: r.get(0)?,
-                    emails: split(r.get(1)?),
-                    sources: split(r.get(2)?),
-                    nodes: r.get(3)?,
-                })
-            })?;
-            Ok(rows.collect::<Result<_, _>>()?)
+/// Every node downstream of `unique_id`, across projects (tests left out).
+fn downstream_of(c: &Connection, unique_id: &str) -> Result<Vec<NodeLink>, StoreError> {
+    let mut stmt = c.prepare_cached(
+        "WITH RECURSIVE down(id) AS (
+             SELECT child FROM edges WHERE parent = ?1
+             UNION SELECT e.child FROM edges e JOIN down d ON e.parent = d.id
+         )
+         SELECT n.unique_id, n.name, n.resource_type, n.project, n.external, n.version
+         FROM down JOIN nodes n ON n.unique_id = down.id
+         WHERE n.resource_type NOT IN ('test', 'unit_test')
+         ORDER BY n.project, n.name",
+    )?;
+    let rows = stmt.query_map([unique_id], |r| {
+        Ok(NodeLink {
+            unique_id: r.get(0)?,
+            name: r.get(1)?,
+            resource_type: r.get(2)?,
+            project: r.get(3)?,
+            external: r.get(4)?,
+            version: r.get(5)?,
+            cross_project: false,
+            inferred: false,
         })
-    }
-
-    /// An owner (by name, or by email) and what they own.
-    pub fn owner(&self, key: &str) -> Result<Option<app::dto::OwnerDetail>, StoreError> {
-        let summary = self.owners()?.into_iter().find(|o| o.key == key || o.emails.iter().any(|e| e == key));
-        let Some(summary) = summary else {
-            return Ok(None);
-        };
-        self.with(|c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT n.unique_id, n.name, n.resource_type, n.project, n.version, n.record, group_concat(DISTINCT o.source),
-                        (SELECT count(*) FROM edges e JOIN nodes t ON t.unique_id = e.child
-                         WHERE e.parent = n.unique_id AND t.resource_type = 'test' AND t.status IN ('fail', 'warn', 'error'))
-                 FROM owners o JOIN nodes n ON n.unique_id = o.node
-                 WHERE o.key = ?1
-                 GROUP BY n.unique_id ORDER BY n.project, n.name, n.unique_id",
-            )?;
-            let rows = stmt.query_map([&summary.key], |r| {
-                let record: String = r.get(5)?;
-                Ok((
-                    app::dto::OwnedNode {
-                        unique_id: r.get(0)?,
-                        name: r.get(1)?,
-                        resource_type: r.get(2)?,
-                        project: r.get(3)?,
-                        version: r.get(4)?,
-                        source: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
-                        failing_tests: r.get(7)?,
-                        ..Default::default()
-                    },
-                    record,
-                ))
-            })?;
-            let mut nodes = Vec::new();
-            for row in rows {
-                let (mut node, record) = row?;
-                let record: NodeRecord = serde_json::from_str(&record)?;
-                node.access = record.access;
-                node.contract_enforced = record.contract_enforced;
-                node.status = record.status.or_else(|| record.freshness.map(|f| format!("freshness {}", f.status)));
-                nodes.push(node);
-            }
-            Ok(Some(app::dto::OwnerDetail { owner: summary, nodes }))
-        })
-    }
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }

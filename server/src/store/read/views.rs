@@ -1,0 +1,222 @@
+//! What the project, groups, versions and governance pages show, read in one place.
+
+use std::collections::BTreeMap;
+
+use app::dto::{
+    ApiModel, ContractCoverage, Deprecation, GovernanceView, GroupView, NodeLink, OwnerSummary, ProjectDetail,
+    ProjectLink, VersionView, VersionedModel, VersionsView,
+};
+use rusqlite::{Connection, OptionalExtension};
+
+use super::{findings_of_project, Reader, StoreError};
+use crate::mesh::{GroupRecord, NodeRecord};
+
+/// Nodes (not external) with their records, for the queries below.
+fn records(c: &Connection, filter_sql: &str, param: &str) -> Result<Vec<(String, NodeRecord)>, StoreError> {
+    let sql = format!(
+        "SELECT project, record FROM nodes WHERE external = 0 AND {filter_sql} ORDER BY project, name, unique_id"
+    );
+    let mut stmt = c.prepare_cached(&sql)?;
+    let rows = stmt.query_map([param], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (project, record) = row?;
+        out.push((project, serde_json::from_str(&record)?));
+    }
+    Ok(out)
+}
+
+fn link(project: &str, r: &NodeRecord) -> NodeLink {
+    NodeLink {
+        unique_id: r.unique_id.clone(),
+        name: r.name.clone(),
+        resource_type: r.resource_type.clone(),
+        project: project.to_string(),
+        version: r.version.clone(),
+        ..NodeLink::default()
+    }
+}
+
+impl Reader {
+    pub fn project(&self, name: &str) -> Result<Option<ProjectDetail>, StoreError> {
+        let Some(summary) = self.projects()?.into_iter().find(|p| p.name == name) else {
+            return Ok(None);
+        };
+        let owners: Vec<OwnerSummary> = {
+            let node_owners = self.with(|c| {
+                let mut stmt = c.prepare_cached(
+                    "SELECT o.key, count(DISTINCT o.node) FROM owners o JOIN nodes n ON n.unique_id = o.node
+                     WHERE n.project = ?1 GROUP BY o.key ORDER BY count(DISTINCT o.node) DESC, o.key",
+                )?;
+                let rows = stmt.query_map([name], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?)))?;
+                Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            })?;
+            let all = self.owners()?;
+            node_owners
+                .into_iter()
+                .filter_map(|(key, count)| {
+                    all.iter().find(|o| o.key == key).map(|o| OwnerSummary { nodes: count, ..o.clone() })
+                })
+                .collect()
+        };
+        self.with(|c| {
+            let today = crate::mesh::today();
+            let public_models = records(c, "project = ?1 AND resource_type = 'model'", name)?
+                .into_iter()
+                .filter(|(_, r)| r.access.as_deref() == Some("public"))
+                .map(|(_, r)| ApiModel {
+                    version_state: r.version_state(&today).map(str::to_string),
+                    unique_id: r.unique_id,
+                    name: r.name,
+                    version: r.version,
+                    contract_enforced: r.contract_enforced,
+                    description: r.description.lines().next().unwrap_or_default().to_string(),
+                })
+                .collect();
+            let links = |sql: &str| -> Result<Vec<ProjectLink>, StoreError> {
+                let mut stmt = c.prepare_cached(sql)?;
+                let rows = stmt.query_map([name], |r| Ok(ProjectLink { project: r.get(0)?, edges: r.get(1)? }))?;
+                Ok(rows.collect::<Result<_, _>>()?)
+            };
+            let upstream = links(
+                "SELECT p.project, count(*) FROM edges e JOIN nodes p ON p.unique_id = e.parent JOIN nodes ch ON ch.unique_id = e.child
+                 WHERE ch.project = ?1 AND p.project != ?1 GROUP BY p.project ORDER BY count(*) DESC, p.project",
+            )?;
+            let downstream = links(
+                "SELECT ch.project, count(*) FROM edges e JOIN nodes p ON p.unique_id = e.parent JOIN nodes ch ON ch.unique_id = e.child
+                 WHERE p.project = ?1 AND ch.project != ?1 GROUP BY ch.project ORDER BY count(*) DESC, ch.project",
+            )?;
+            let findings = findings_of_project(c, Some(name))?;
+            Ok(Some(ProjectDetail { summary, public_models, upstream, downstream, owners, findings }))
+        })
+    }
+
+    pub fn groups(&self) -> Result<Vec<GroupView>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare_cached("SELECT name, groups FROM projects ORDER BY name")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (project, groups) = row?;
+                let groups: Vec<GroupRecord> = serde_json::from_str(&groups)?;
+                for g in groups.into_iter().filter(|g| !g.injected) {
+                    let members = records(c, "project = ?1 AND resource_type NOT IN ('test', 'unit_test')", &project)?
+                        .into_iter()
+                        .filter(|(_, r)| r.group.as_deref() == Some(g.name.as_str()) && r.package == g.package)
+                        .map(|(p, r)| link(&p, &r))
+                        .collect();
+                    out.push(GroupView {
+                        project: project.clone(),
+                        name: g.name,
+                        description: g.description,
+                        owner_name: g.owner_name,
+                        owner_emails: g.owner_emails,
+                        members,
+                    });
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    pub fn versions(&self) -> Result<VersionsView, StoreError> {
+        self.with(|c| {
+            let today = crate::mesh::today();
+            let versioned = records(
+                c,
+                "resource_type = 'model' AND json_extract(record, '$.version') IS NOT NULL AND ?1 = ?1",
+                "",
+            )?;
+            let mut models: BTreeMap<(String, String), VersionedModel> = BTreeMap::new();
+            let mut deprecations = Vec::new();
+            let mut children = c.prepare_cached(
+                "SELECT n.project, n.record FROM edges e JOIN nodes n ON n.unique_id = e.child
+                 WHERE e.parent = ?1 AND n.resource_type NOT IN ('test', 'unit_test') ORDER BY n.project, n.name",
+            )?;
+            for (project, r) in versioned {
+                let version = r.version.clone().unwrap_or_default();
+                let (mut pinned_by, mut following_latest) = (Vec::new(), Vec::new());
+                let rows = children
+                    .query_map([&r.unique_id], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+                for row in rows {
+                    let (child_project, child) = row?;
+                    let child: NodeRecord = serde_json::from_str(&child)?;
+                    let refs: Vec<_> = child.refs.iter().filter(|x| x.name == r.name).collect();
+                    if refs.iter().any(|x| x.version.as_deref() == Some(version.as_str())) {
+                        pinned_by.push(link(&child_project, &child));
+                    } else if refs.iter().any(|x| x.version.is_none()) {
+                        following_latest.push(link(&child_project, &child));
+                    }
+                }
+                let state = r.version_state(&today).unwrap_or("latest").to_string();
+                if let Some(date) = &r.deprecation_date {
+                    let date = date.get(..10).unwrap_or(date).to_string();
+                    deprecations.push(Deprecation {
+                        unique_id: r.unique_id.clone(),
+                        project: project.clone(),
+                        name: r.name.clone(),
+                        version: version.clone(),
+                        past: date.as_str() < today.as_str(),
+                        date,
+                        pinned_by: pinned_by.len() as u64,
+                    });
+                }
+                let model = models.entry((project.clone(), r.name.clone())).or_insert_with(|| VersionedModel {
+                    project: project.clone(),
+                    name: r.name.clone(),
+                    latest_version: r.latest_version.clone(),
+                    versions: Vec::new(),
+                });
+                model.versions.push(VersionView {
+                    unique_id: r.unique_id.clone(),
+                    version,
+                    state,
+                    deprecation_date: r.deprecation_date.clone(),
+                    contract_enforced: r.contract_enforced,
+                    pinned_by,
+                    following_latest,
+                });
+            }
+            let mut models: Vec<VersionedModel> = models.into_values().collect();
+            for m in &mut models {
+                m.versions.sort_by(|a, b| version_order(&a.version, &b.version));
+            }
+            deprecations.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.unique_id.cmp(&b.unique_id)));
+            Ok(VersionsView { models, deprecations })
+        })
+    }
+
+    pub fn governance(&self) -> Result<GovernanceView, StoreError> {
+        self.with(|c| {
+            let findings = findings_of_project(c, None)?;
+            let mut stmt = c.prepare_cached(
+                "SELECT project,
+                        sum(json_extract(record, '$.access') = 'public'),
+                        sum(json_extract(record, '$.access') = 'public' AND json_extract(record, '$.contract_enforced'))
+                 FROM nodes WHERE external = 0 AND resource_type = 'model' GROUP BY project ORDER BY project",
+            )?;
+            let coverage = stmt
+                .query_map([], |r| {
+                    Ok(ContractCoverage {
+                        project: r.get(0)?,
+                        public_models: r.get::<_, Option<u64>>(1)?.unwrap_or(0),
+                        contracted_public_models: r.get::<_, Option<u64>>(2)?.unwrap_or(0),
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            let cycles: Option<String> = c
+                .query_row("SELECT value FROM mesh_facts WHERE key = 'project_cycles'", [], |r| r.get(0))
+                .optional()?;
+            let project_cycles = cycles.map(|c| serde_json::from_str(&c)).transpose()?.unwrap_or_default();
+            Ok(GovernanceView { findings, coverage, project_cycles })
+        })
+    }
+}
+
+/// Versions are numbers in practice; compare them as numbers, else as text.
+fn version_order(a: &str, b: &str) -> std::cmp::Ordering {
+    match (a.parse::<f64>(), b.parse::<f64>()) {
+        (Ok(x), Ok(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
+        _ => a.cmp(b),
+    }
+}
