@@ -11,7 +11,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, "../..");
 export const screenshots = path.join(root, "tests/screenshots");
 
-const bin = process.env.MESHLENS_BIN ?? path.join(root, "target/debug/meshlens");
+export const bin = process.env.MESHLENS_BIN ?? path.join(root, "target/debug/meshlens");
+export const demoArtifacts = path.join(root, "tests/demo-mesh/artifacts");
 
 const CHROMIUM_FLAGS = [
   "--headless",
@@ -61,8 +62,8 @@ export async function startBrowser() {
  * Opens `url` in a fresh context. With JavaScript on, waits until the app has
  * hydrated; page errors are collected so a test can assert there were none.
  */
-export async function open(browser, url, { javaScript }) {
-  const context = await browser.newContext({ javaScriptEnabled: javaScript, viewport: { width: 1280, height: 860 } });
+export async function open(browser, url, { javaScript, width = 1280 }) {
+  const context = await browser.newContext({ javaScriptEnabled: javaScript, viewport: { width, height: 860 } });
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
