@@ -111,8 +111,8 @@ pub fn highlight<'a>(code: &'a str) -> Vec<(Kind, &'a str)> {
             Some((Kind::Comment, rest.find('\n').unwrap_or(rest.len())))
         } else if rest.starts_with("/*") {
             Some((Kind::Comment, rest.find("*/").map_or(rest.len(), |e| e + 2)))
-        } else if rest.starts_with('\'') {
-            Some((Kind::String, rest[1..].find('\'').map_or(rest.len(), |e| e + 2)))
+        } else if let Some(quoted) = rest.strip_prefix('\'') {
+            Some((Kind::String, quoted.find('\'').map_or(rest.len(), |e| e + 2)))
         } else if bytes[i].is_ascii_digit() && (i == 0 || !is_word(bytes[i - 1])) {
             Some((Kind::Number, rest.bytes().take_while(|b| b.is_ascii_digit() || *b == b'.').count()))
         } else if is_word(bytes[i]) && (i == 0 || !is_word(bytes[i - 1])) {
