@@ -367,3 +367,87 @@ pub struct GovernanceView {
     /// Projects that depend on each other in a circle.
     pub project_cycles: Vec<Vec<String>>,
 }
+
+/// A node as the lineage view draws it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LineageNode {
+    pub id: String,
+    pub name: String,
+    pub project: String,
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    pub access: Option<String>,
+    pub contract: bool,
+    pub version: Option<String>,
+    pub version_state: Option<String>,
+    pub materialized: Option<String>,
+    /// Worst latest status of the node's tests.
+    pub test_status: Option<String>,
+    pub external: bool,
+    /// One of the nodes the selector names (not reached by `+` or `@`).
+    pub focus: bool,
+    /// For a "+N more" node: the ids it holds.
+    pub collapsed: Option<Vec<String>>,
+    /// Position of the node's top-left corner; absent without layout.
+    pub x: Option<f64>,
+    pub y: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineageEdge {
+    pub source: String,
+    pub target: String,
+    /// ref, cross_project or inferred.
+    pub kind: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LineageView {
+    pub select: String,
+    pub exclude: String,
+    pub nodes: Vec<LineageNode>,
+    pub edges: Vec<LineageEdge>,
+    /// How many nodes the selector picked (tests left out unless asked for).
+    pub selected: u64,
+    /// How many of those are held in "+N more" nodes.
+    pub collapsed: u64,
+    /// How many were left out to keep the view readable, and why.
+    pub cut: u64,
+    pub cut_reason: Option<String>,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// A project in the mesh graph.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MeshProject {
+    pub name: String,
+    pub nodes: u64,
+    pub models: u64,
+    pub public_models: u64,
+    /// Known only from copies injected into other projects' manifests.
+    pub external: bool,
+    pub x: f64,
+    pub y: f64,
+}
+
+/// Refs from one project's nodes to another's.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MeshEdge {
+    /// The project whose nodes are used.
+    pub source: String,
+    /// The project whose nodes use them.
+    pub target: String,
+    pub refs: u64,
+    pub inferred: u64,
+    /// The upstream models the downstream project uses.
+    pub models: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MeshView {
+    pub projects: Vec<MeshProject>,
+    pub edges: Vec<MeshEdge>,
+    pub width: f64,
+    pub height: f64,
+}

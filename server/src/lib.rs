@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod engine;
+pub mod graph;
 pub mod http;
 pub mod indexer;
 pub mod markdown;
