@@ -205,7 +205,7 @@ mod tests {
             ("a,,b", 2, "empty selector around a comma"),
             ("@+a", 0, "`@` cannot be combined"),
             ("a+b", 1, "not inside it"),
-            ("x +", 2, "needs a name"),
+            ("x +", 3, "needs a name"),
         ] {
             let err = parse(input).unwrap_err();
             assert_eq!(err.position, position, "{input}: {err}");
