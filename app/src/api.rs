@@ -1,6 +1,8 @@
 //! Server functions, one a file. Thin: each asks the catalog in context.
 
 mod get_governance;
+mod get_lineage;
+mod get_mesh;
 mod get_node;
 mod get_owner;
 mod get_project;
@@ -12,6 +14,8 @@ mod list_projects;
 mod search_nodes;
 
 pub use get_governance::get_governance;
+pub use get_lineage::get_lineage;
+pub use get_mesh::get_mesh;
 pub use get_node::get_node;
 pub use get_owner::get_owner;
 pub use get_project::get_project;

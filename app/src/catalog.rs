@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use crate::dto::{
-    GovernanceView, GroupView, NodeDetail, OwnerDetail, OwnerSummary, ProjectDetail, ProjectSummary, SearchResults,
-    SiteInfo, VersionsView,
+    GovernanceView, GroupView, LineageView, MeshView, NodeDetail, OwnerDetail, OwnerSummary, ProjectDetail,
+    ProjectSummary, SearchResults, SiteInfo, VersionsView,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +20,14 @@ pub trait Catalog: Send + Sync + 'static {
     fn groups(&self) -> Result<Vec<GroupView>, CatalogError>;
     fn versions(&self) -> Result<VersionsView, CatalogError>;
     fn governance(&self) -> Result<GovernanceView, CatalogError>;
+    /// A laid-out lineage view, or why the selector cannot be read.
+    fn lineage(
+        &self,
+        select: &str,
+        exclude: &str,
+        expanded: &[String],
+    ) -> Result<Result<LineageView, String>, CatalogError>;
+    fn mesh(&self) -> Result<MeshView, CatalogError>;
     fn owners(&self) -> Result<Vec<OwnerSummary>, CatalogError>;
     fn owner(&self, key: &str) -> Result<Option<OwnerDetail>, CatalogError>;
     fn search(&self, query: &str, limit: usize, offset: usize) -> Result<SearchResults, CatalogError>;

@@ -3,6 +3,7 @@
 mod code_block;
 mod copy_button;
 mod header;
+mod lineage_graph;
 mod node_link;
 mod search_box;
 mod snippet;
@@ -10,6 +11,7 @@ mod snippet;
 pub use code_block::CodeBlock;
 pub use copy_button::CopyButton;
 pub use header::Header;
+pub use lineage_graph::{LineageGraph, ViewSettings};
 pub use node_link::NodeLinkList;
 pub use search_box::SearchBox;
 pub use snippet::Snippet;

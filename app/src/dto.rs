@@ -440,8 +440,10 @@ pub struct MeshEdge {
     pub target: String,
     pub refs: u64,
     pub inferred: u64,
-    /// The upstream models the downstream project uses.
+    /// The upstream models the downstream project uses (`name` or `name.vN`).
     pub models: Vec<String>,
+    /// Their unique_ids.
+    pub model_ids: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

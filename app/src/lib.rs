@@ -5,7 +5,8 @@ pub mod api;
 pub mod catalog;
 mod components;
 pub mod dto;
-mod links;
+pub mod lineage_style;
+pub mod links;
 mod pages;
 pub mod sql;
 
@@ -56,6 +57,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/search") view=pages::SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/projects/:name") view=pages::ProjectPage ssr=SsrMode::Async/>
                     <Route path=path!("/groups") view=pages::GroupsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/lineage") view=pages::LineagePage ssr=SsrMode::Async/>
+                    <Route path=path!("/mesh") view=pages::MeshPage ssr=SsrMode::Async/>
                     <Route path=path!("/versions") view=pages::VersionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/governance") view=pages::GovernancePage ssr=SsrMode::Async/>
                     <Route path=path!("/owners") view=pages::OwnersPage ssr=SsrMode::Async/>

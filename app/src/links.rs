@@ -32,6 +32,22 @@ pub fn project_href(project: &str) -> String {
     format!("/projects/{}", encode(project))
 }
 
+/// A lineage view: the selector, exclusion, lens and expanded fan-outs in the URL,
+/// so every view can be shared.
+pub fn lineage_href(select: &str, exclude: &str, lens: &str, expanded: &[String]) -> String {
+    let mut href = format!("/lineage?select={}", encode(select));
+    if !exclude.is_empty() {
+        href.push_str(&format!("&exclude={}", encode(exclude)));
+    }
+    if !lens.is_empty() && lens != "project" {
+        href.push_str(&format!("&lens={}", encode(lens)));
+    }
+    if !expanded.is_empty() {
+        href.push_str(&format!("&expand={}", encode(&expanded.join(","))));
+    }
+    href
+}
+
 /// The page of an owner (a name or an email).
 pub fn owner_href(owner: &str) -> String {
     format!("/owners/{}", encode(owner))
@@ -51,6 +67,11 @@ mod tests {
         assert_eq!(search_href("owner:\"Platform Team\" x&y", 0), "/search?q=owner%3A%22Platform%20Team%22%20x%26y");
         assert_eq!(search_href("a", 20), "/search?q=a&offset=20");
         assert_eq!(owner_href("data-oncall@acme.io"), "/owners/data-oncall%40acme.io");
+        assert_eq!(lineage_href("+a", "", "project", &[]), "/lineage?select=%2Ba");
+        assert_eq!(
+            lineage_href("a", "b", "access", &["x".into(), "y".into()]),
+            "/lineage?select=a&exclude=b&lens=access&expand=x%2Cy"
+        );
     }
 
     #[test]

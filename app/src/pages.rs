@@ -3,6 +3,8 @@
 mod governance;
 mod groups;
 mod home;
+mod lineage;
+mod mesh;
 mod node;
 mod not_found;
 mod owner;
@@ -14,6 +16,8 @@ mod versions;
 pub use governance::GovernancePage;
 pub use groups::GroupsPage;
 pub use home::HomePage;
+pub use lineage::LineagePage;
+pub use mesh::MeshPage;
 pub use node::NodePage;
 pub use not_found::NotFound;
 pub use owner::OwnerPage;

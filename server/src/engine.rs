@@ -1,14 +1,18 @@
 //! The served index: the published generation, swapped for a newer one when
 //! `meshlens index` publishes it. Requests in flight keep the generation they began with.
 
-use std::sync::{Arc, RwLock};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::{Arc, Mutex, RwLock},
+};
 
 use app::{
     catalog::{Catalog, CatalogError},
-    dto::{NodeDetail, ProjectSummary, SearchResults, SiteInfo},
+    dto::{LineageView, MeshView, NodeDetail, ProjectSummary, SearchResults, SiteInfo},
 };
 
 use crate::{
+    graph::{view, MeshGraph},
     search::SearchIndex,
     store::{DataDir, Reader, StoreError},
 };
@@ -17,15 +21,50 @@ pub struct Generation {
     pub name: String,
     pub reader: Reader,
     pub search: SearchIndex,
+    pub graph: MeshGraph,
+    /// Lineage views already laid out, by (select, exclude, expanded).
+    lineage_cache: Mutex<HashMap<String, Arc<LineageView>>>,
 }
 
+/// Views kept per generation; the cache starts over when it is full.
+const LINEAGE_CACHE: usize = 256;
+
 impl Generation {
+    /// A lineage view, laid out once and then served from the cache.
+    pub fn lineage(
+        &self,
+        select: &str,
+        exclude: &str,
+        collapse: bool,
+        expanded: &[String],
+    ) -> Result<Arc<LineageView>, view::ViewError> {
+        let mut expanded_sorted = expanded.to_vec();
+        expanded_sorted.sort();
+        let key = format!("{select}\u{0}{exclude}\u{0}{collapse}\u{0}{}", expanded_sorted.join("\u{0}"));
+        if let Some(hit) = self.lineage_cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return Ok(hit);
+        }
+        let expanded: HashSet<String> = expanded.iter().cloned().collect();
+        let view = Arc::new(view::lineage_view(&self.graph, select, exclude, collapse, &expanded)?);
+        if let Ok(mut cache) = self.lineage_cache.lock() {
+            if cache.len() >= LINEAGE_CACHE {
+                cache.clear();
+            }
+            cache.insert(key, view.clone());
+        }
+        Ok(view)
+    }
+
     fn open(data: &DataDir, name: &str) -> Result<Self, StoreError> {
         let path = data.generation_path(name);
+        let reader = Reader::open(&path.join(crate::store::layout_files::DATABASE_FILE))?;
+        let graph = reader.graph()?;
         Ok(Generation {
             name: name.to_string(),
-            reader: Reader::open(&path.join(crate::store::layout_files::DATABASE_FILE))?,
             search: SearchIndex::open(&path.join(crate::store::layout_files::SEARCH_DIR))?,
+            reader,
+            graph,
+            lineage_cache: Mutex::new(HashMap::new()),
         })
     }
 }
@@ -119,6 +158,19 @@ impl Catalog for Engine {
 
     fn owner(&self, key: &str) -> Result<Option<app::dto::OwnerDetail>, CatalogError> {
         self.generation()?.reader.owner(key).map_err(catalog_error)
+    }
+
+    fn lineage(
+        &self,
+        select: &str,
+        exclude: &str,
+        expanded: &[String],
+    ) -> Result<Result<LineageView, String>, CatalogError> {
+        Ok(self.generation()?.lineage(select, exclude, true, expanded).map(|v| (*v).clone()).map_err(|e| e.to_string()))
+    }
+
+    fn mesh(&self) -> Result<MeshView, CatalogError> {
+        Ok(view::mesh_view(&self.generation()?.graph))
     }
 
     fn search(&self, query: &str, limit: usize, offset: usize) -> Result<SearchResults, CatalogError> {

@@ -3,6 +3,7 @@
 
 pub mod layout;
 pub mod selector;
+pub mod view;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -66,7 +67,9 @@ impl MeshGraph {
             .node_indices()
             .filter(|&i| graph[i].resource_type == "test")
             .filter_map(|t| graph[t].status.clone().map(|s| (t, s)))
-            .flat_map(|(t, s)| graph.neighbors_directed(t, Direction::Incoming).map(move |m| (m, s.clone())).collect::<Vec<_>>())
+            .flat_map(|(t, s)| {
+                graph.neighbors_directed(t, Direction::Incoming).map(move |m| (m, s.clone())).collect::<Vec<_>>()
+            })
             .collect();
         for (model, status) in updates {
             let current = graph[model].test_status.as_deref().map(rank).unwrap_or(0);
@@ -132,13 +135,16 @@ impl MeshGraph {
                 "none" => node.version.is_none() && node.resource_type == "model",
                 state => node.version_state.as_deref() == Some(state),
             },
-            "owner" => node.owners.iter().any(|o| glob_match(value, o) || o.to_lowercase().contains(&value.to_lowercase())),
+            "owner" => {
+                node.owners.iter().any(|o| glob_match(value, o) || o.to_lowercase().contains(&value.to_lowercase()))
+            }
             "config.materialized" => opt(&node.materialized),
             "source" => {
                 node.resource_type == "source"
-                    && node.source_name.as_deref().is_some_and(|s| {
-                        glob_match(value, s) || glob_match(value, &format!("{s}.{}", node.name))
-                    })
+                    && node
+                        .source_name
+                        .as_deref()
+                        .is_some_and(|s| glob_match(value, s) || glob_match(value, &format!("{s}.{}", node.name)))
             }
             "exposure" | "metric" => node.resource_type == method && glob_match(value, &node.name),
             "test_type" => match value {
@@ -203,7 +209,12 @@ impl MeshGraph {
             .union
             .iter()
             .flatten()
-            .flat_map(|a| self.graph.node_indices().filter(|&i| self.matches(&self.graph[i], &a.method, &a.value)).collect::<Vec<_>>())
+            .flat_map(|a| {
+                self.graph
+                    .node_indices()
+                    .filter(|&i| self.matches(&self.graph[i], &a.method, &a.value))
+                    .collect::<Vec<_>>()
+            })
             .collect()
     }
 
@@ -292,7 +303,10 @@ mod tests {
         nodes[2].status = Some("fail".into());
         let g = MeshGraph::new(
             nodes,
-            vec![("model.q.e".into(), "test.q.t".into(), EdgeKind::Ref), ("model.q.e".into(), "test.q.u".into(), EdgeKind::Ref)],
+            vec![
+                ("model.q.e".into(), "test.q.t".into(), EdgeKind::Ref),
+                ("model.q.e".into(), "test.q.u".into(), EdgeKind::Ref),
+            ],
         );
         assert_eq!(g.graph[g.index_of("model.q.e").unwrap()].test_status.as_deref(), Some("fail"));
     }

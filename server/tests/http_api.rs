@@ -275,3 +275,64 @@ async fn project_groups_versions_and_governance_views() {
     assert_eq!(platform_cov["public_models"], 6);
     assert_eq!(platform_cov["contracted_public_models"], 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lineage_views_are_laid_out_and_explain_bad_selectors() {
+    let (_tmp, app) = app();
+    let (status, view) = get_json(&app, "/api/v1/lineage?select=%2Bfct_orders%2B1").await;
+    assert_eq!(status, 200, "{view}");
+    let ids: Vec<&str> = view["nodes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap()).collect();
+    assert!(
+        ids.contains(&"model.platform.fct_orders")
+            && ids.contains(&"model.finance.fin_orders")
+            && ids.contains(&"seed.platform.raw_orders"),
+        "{ids:?}"
+    );
+    assert!(ids.iter().all(|id| !id.starts_with("test.")), "tests are left out unless asked for");
+    let node = view["nodes"].as_array().unwrap().iter().find(|n| n["id"] == "model.platform.fct_orders").unwrap();
+    assert_eq!(node["focus"], true);
+    assert!(node["x"].is_number() && node["y"].is_number());
+    for key in ["name", "project", "type", "access", "contract", "version_state"] {
+        assert!(node.get(key).is_some(), "{key}");
+    }
+    let kinds: Vec<&str> = view["edges"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"cross_project") && kinds.contains(&"inferred") && kinds.contains(&"ref"), "{kinds:?}");
+
+    let (_, with_tests) = get_json(&app, "/api/v1/lineage?select=fct_orders%2B1,resource_type:test").await;
+    assert!(with_tests["nodes"].as_array().unwrap().iter().all(|n| n["type"] == "test"));
+    assert!(with_tests["nodes"].as_array().unwrap().len() >= 4);
+
+    let (_, raw) = get_json(&app, "/api/v1/lineage?select=project:platform&collapse=false").await;
+    assert!(raw["nodes"][0]["x"].is_null(), "no layout for scripts");
+    assert_eq!(raw["selected"], raw["nodes"].as_array().unwrap().len());
+
+    let (_, excluded) = get_json(&app, "/api/v1/lineage?select=project:platform&exclude=resource_type:seed").await;
+    assert!(excluded["nodes"].as_array().unwrap().iter().all(|n| n["type"] != "seed"));
+
+    let (status, bad) = get_json(&app, "/api/v1/lineage?select=tag:").await;
+    assert_eq!(status, 400);
+    assert!(bad["error"]["message"].as_str().unwrap().contains("`tag:` needs a value"), "{bad}");
+    let (status, _) = get_json(&app, "/api/v1/lineage").await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mesh_counts_refs_between_projects() {
+    let (_tmp, app) = app();
+    let (status, mesh) = get_json(&app, "/api/v1/mesh").await;
+    assert_eq!(status, 200);
+    let names: Vec<&str> = mesh["projects"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["exec_reporting", "finance", "marketing", "platform"]);
+    let edge = mesh["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["source"] == "platform" && e["target"] == "marketing")
+        .unwrap();
+    assert_eq!(edge["refs"], 3);
+    assert_eq!(edge["inferred"], 1);
+    assert_eq!(
+        edge["models"],
+        serde_json::json!(["dim_customers.v1", "dim_customers.v2", "fct_orders", "stg_customers"])
+    );
+}

@@ -12,7 +12,9 @@ pub fn Header() -> impl IntoView {
         <header class="site-header">
             <a class="brand" href="/">"meshlens"</a>
             <nav class="site-nav">
+                <a href="/mesh">"Mesh"</a>
                 <a href="/">"Projects"</a>
+                <a href="/lineage">"Lineage"</a>
                 <a href="/owners">"Owners"</a>
                 <a href="/groups">"Groups"</a>
                 <a href="/versions">"Versions"</a>

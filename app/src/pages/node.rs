@@ -3,8 +3,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    api::get_node,
-    components::{CodeBlock, CopyButton, NodeLinkList},
+    api::{get_lineage, get_node},
+    components::{CodeBlock, CopyButton, LineageGraph, NodeLinkList, ViewSettings},
     dto::{Column, Constraint, Freshness, NodeDetail, Owner, TestSummary},
     node_href, owner_href, project_href,
 };
@@ -147,6 +147,7 @@ fn NodeView(node: NodeDetail) -> impl IntoView {
                     <ul>{contract.constraints.iter().map(|c| view! { <li><code>{constraint_text(c)}</code></li> }).collect_view()}</ul>
                 </section>
             })}
+            <MiniLineage unique_id=unique_id.clone()/>
             <section class="lineage-lists">
                 <div>
                     <h2>"Parents"</h2>
@@ -189,6 +190,30 @@ fn NodeView(node: NodeDetail) -> impl IntoView {
                 </section>
             })}
         </article>
+    }
+}
+
+/// One hop up and down, drawn; the full view is a click away.
+#[component]
+fn MiniLineage(unique_id: String) -> impl IntoView {
+    let select = format!("1+{unique_id}+1");
+    let full = crate::links::lineage_href(&format!("2+{unique_id}+2"), "", "", &[]);
+    let view_data = Resource::new(move || select.clone(), |s| get_lineage(s, String::new(), String::new()));
+    view! {
+        <section class="mini-lineage">
+            <h2>"Lineage " <a class="open-lineage" href=full>"open full view"</a></h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match view_data.await {
+                        Ok(Ok(v)) if v.nodes.len() > 1 => {
+                            let settings = ViewSettings { lens: "project".into(), ..ViewSettings::default() };
+                            view! { <LineageGraph view=v settings compact=true/> }.into_any()
+                        }
+                        _ => view! { <p class="muted">"No lineage."</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 

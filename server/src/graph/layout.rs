@@ -47,7 +47,13 @@ pub fn lineage(
     let graph = &g.graph;
     let in_selection = |n: &NodeIndex| selected.contains(n);
     let sorted = |mut v: Vec<NodeIndex>| {
-        v.sort_by(|a, b| (&graph[*a].project, &graph[*a].name, &graph[*a].unique_id).cmp(&(&graph[*b].project, &graph[*b].name, &graph[*b].unique_id)));
+        v.sort_by(|a, b| {
+            (&graph[*a].project, &graph[*a].name, &graph[*a].unique_id).cmp(&(
+                &graph[*b].project,
+                &graph[*b].name,
+                &graph[*b].unique_id,
+            ))
+        });
         v
     };
 
@@ -97,7 +103,8 @@ pub fn lineage(
         let allowed: HashSet<NodeIndex> = visible.iter().copied().collect();
         while let Some(n) = queue.pop_front() {
             order.push(n);
-            let mut next: Vec<NodeIndex> = graph.neighbors_undirected(n).filter(|m| allowed.contains(m) && seen.insert(*m)).collect();
+            let mut next: Vec<NodeIndex> =
+                graph.neighbors_undirected(n).filter(|m| allowed.contains(m) && seen.insert(*m)).collect();
             next = sorted(next);
             queue.extend(next);
         }
@@ -144,7 +151,7 @@ pub fn lineage(
     edges.sort();
     edges.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
 
-    let coords = layered(items.len(), &edges);
+    let coords = layered_positions(items.len(), &edges);
     let mut nodes: Vec<LineageNode> = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let (x, y) = coords[i];
@@ -206,7 +213,7 @@ pub fn lineage(
 
 /// Layers by longest path from the roots (back edges of cycles ignored), order within
 /// a layer by the mean position of neighbours, then positions.
-fn layered(count: usize, edges: &[(usize, usize, String)]) -> Vec<(f64, f64)> {
+pub fn layered_positions(count: usize, edges: &[(usize, usize, String)]) -> Vec<(f64, f64)> {
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); count];
     let mut parents: Vec<Vec<usize>> = vec![Vec::new(); count];
     for (s, t, _) in edges {
@@ -261,14 +268,19 @@ fn layered(count: usize, edges: &[(usize, usize, String)]) -> Vec<(f64, f64)> {
     renumber(&rows, &mut rank);
     for sweep in 0..4 {
         let down = sweep % 2 == 0;
-        let order: Vec<usize> = if down { (1..layers).collect() } else { (0..layers.saturating_sub(1)).rev().collect() };
+        let order: Vec<usize> =
+            if down { (1..layers).collect() } else { (0..layers.saturating_sub(1)).rev().collect() };
         for l in order {
             let neighbours = if down { &parents } else { &children };
             let mut keyed: Vec<(f64, usize)> = rows[l]
                 .iter()
                 .map(|&n| {
                     let ns = &neighbours[n];
-                    let key = if ns.is_empty() { rank[n] } else { ns.iter().map(|&m| rank[m]).sum::<f64>() / ns.len() as f64 };
+                    let key = if ns.is_empty() {
+                        rank[n]
+                    } else {
+                        ns.iter().map(|&m| rank[m]).sum::<f64>() / ns.len() as f64
+                    };
                     (key, n)
                 })
                 .collect();

@@ -7,8 +7,23 @@ use std::fmt;
 
 /// Methods users write; a bare value selects by name (or by path when it holds `/`).
 pub const METHODS: [&str; 17] = [
-    "name", "tag", "project", "package", "group", "access", "resource_type", "path", "version", "owner",
-    "config.materialized", "source", "exposure", "metric", "fqn", "unique_id", "test_type",
+    "name",
+    "tag",
+    "project",
+    "package",
+    "group",
+    "access",
+    "resource_type",
+    "path",
+    "version",
+    "owner",
+    "config.materialized",
+    "source",
+    "exposure",
+    "metric",
+    "fqn",
+    "unique_id",
+    "test_type",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +54,14 @@ pub struct SelectorError {
 
 impl fmt::Display for SelectorError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at character {}:\n  {}\n  {}^", self.message, self.position + 1, self.input, " ".repeat(self.position))
+        write!(
+            f,
+            "{} at character {}:\n  {}\n  {}^",
+            self.message,
+            self.position + 1,
+            self.input,
+            " ".repeat(self.position)
+        )
     }
 }
 
@@ -92,7 +114,8 @@ fn parse_atom(text: &str) -> Result<Atom, (usize, String)> {
     }
     let mut parents = None;
     if i < chars.len() && chars[i] == '+' {
-        let depth = (i > digits_start).then(|| chars[digits_start..i].iter().collect::<String>().parse().unwrap_or(usize::MAX));
+        let depth =
+            (i > digits_start).then(|| chars[digits_start..i].iter().collect::<String>().parse().unwrap_or(usize::MAX));
         parents = Some(depth);
         i += 1;
     } else {
@@ -140,7 +163,8 @@ fn parse_atom(text: &str) -> Result<Atom, (usize, String)> {
 
 /// `*` any run, `?` one character; case-insensitive as dbt's fnmatch on names is.
 pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = (pattern.to_lowercase().chars().collect(), text.to_lowercase().chars().collect());
+    let (p, t): (Vec<char>, Vec<char>) =
+        (pattern.to_lowercase().chars().collect(), text.to_lowercase().chars().collect());
     let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
     while ti < t.len() {
         if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
@@ -168,7 +192,13 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn atom(method: &str, value: &str, parents: Option<Option<usize>>, children: Option<Option<usize>>, at: bool) -> Atom {
+    fn atom(
+        method: &str,
+        value: &str,
+        parents: Option<Option<usize>>,
+        children: Option<Option<usize>>,
+        at: bool,
+    ) -> Atom {
         Atom { method: method.into(), value: value.into(), parents, children, at }
     }
 
@@ -185,7 +215,10 @@ mod tests {
             ("models/marts", vec![vec![atom("path", "models/marts", None, None, false)]]),
             ("stg_*", vec![vec![atom("name", "stg_*", None, None, false)]]),
             ("a b", vec![vec![atom("name", "a", None, None, false)], vec![atom("name", "b", None, None, false)]]),
-            ("tag:x,access:public", vec![vec![atom("tag", "x", None, None, false), atom("access", "public", None, None, false)]]),
+            (
+                "tag:x,access:public",
+                vec![vec![atom("tag", "x", None, None, false), atom("access", "public", None, None, false)]],
+            ),
             ("  a   ", vec![vec![atom("name", "a", None, None, false)]]),
             ("+source:raw.orders+1", vec![vec![atom("source", "raw.orders", Some(None), Some(Some(1)), false)]]),
             ("version:latest", vec![vec![atom("version", "latest", None, None, false)]]),

@@ -18,6 +18,8 @@ pub fn router() -> Router<AppState> {
         .route("/search", get(search))
         .route("/projects/{name}", get(project))
         .route("/groups", get(groups))
+        .route("/lineage", get(lineage))
+        .route("/mesh", get(mesh))
         .route("/versions", get(versions))
         .route("/governance", get(governance))
         .route("/owners", get(owners))
@@ -55,6 +57,38 @@ async fn project(
     Path(name): Path<String>,
 ) -> Result<Json<app::dto::ProjectDetail>, ApiError> {
     state.engine.project(&name)?.map(Json).ok_or(ApiError::ProjectNotFound(name))
+}
+
+#[derive(Deserialize)]
+struct LineageParams {
+    #[serde(default)]
+    select: String,
+    #[serde(default)]
+    exclude: String,
+    /// `false`: the whole selection, uncollapsed and without layout, for scripts.
+    collapse: Option<bool>,
+    /// Comma-separated ids of nodes whose fan-outs are drawn in full.
+    #[serde(default)]
+    expand: String,
+}
+
+async fn lineage(
+    State(state): State<AppState>,
+    Query(params): Query<LineageParams>,
+) -> Result<Json<app::dto::LineageView>, ApiError> {
+    if params.select.trim().is_empty() {
+        return Err(ApiError::BadRequest("select: give a selector, for example select=+fct_orders+1".into()));
+    }
+    let expanded: Vec<String> = params.expand.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect();
+    let generation = state.engine.generation()?;
+    let view = generation
+        .lineage(&params.select, &params.exclude, params.collapse.unwrap_or(true), &expanded)
+        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    Ok(Json((*view).clone()))
+}
+
+async fn mesh(State(state): State<AppState>) -> Result<Json<app::dto::MeshView>, ApiError> {
+    Ok(Json(state.engine.mesh()?))
 }
 
 async fn groups(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {

@@ -220,3 +220,58 @@ fn version_order(a: &str, b: &str) -> std::cmp::Ordering {
         _ => a.cmp(b),
     }
 }
+
+impl Reader {
+    /// Every node and edge, for the in-memory graph of this generation.
+    pub fn graph(&self) -> Result<crate::graph::MeshGraph, StoreError> {
+        use crate::graph::GraphNode;
+        use crate::mesh::EdgeKind;
+        self.with(|c| {
+            let today = crate::mesh::today();
+            let mut stmt = c.prepare_cached("SELECT project, external, record FROM nodes")?;
+            let rows =
+                stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, String>(2)?)))?;
+            let mut nodes = Vec::new();
+            for row in rows {
+                let (project, external, record) = row?;
+                let r: NodeRecord = serde_json::from_str(&record)?;
+                let mut owners: Vec<String> = Vec::new();
+                for o in &r.owners {
+                    for key in o.name.iter().chain(o.email.iter()) {
+                        if !owners.contains(key) {
+                            owners.push(key.clone());
+                        }
+                    }
+                }
+                nodes.push(GraphNode {
+                    version_state: r.version_state(&today).map(str::to_string),
+                    generic_test: r.test.as_ref().is_some_and(|t| t.test_name.is_some()),
+                    unique_id: r.unique_id,
+                    name: r.name,
+                    project,
+                    package: r.package,
+                    resource_type: r.resource_type,
+                    access: r.access,
+                    group: r.group,
+                    tags: r.tags,
+                    path: r.original_file_path,
+                    version: r.version,
+                    materialized: r.materialized,
+                    contract_enforced: r.contract_enforced,
+                    owners,
+                    source_name: r.source_name,
+                    external,
+                    status: r.status,
+                    test_status: None,
+                });
+            }
+            let mut stmt = c.prepare_cached("SELECT parent, child, kind FROM edges")?;
+            let edges = stmt
+                .query_map([], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, EdgeKind::parse(&r.get::<_, String>(2)?)))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(crate::graph::MeshGraph::new(nodes, edges))
+        })
+    }
+}

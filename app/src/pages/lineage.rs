@@ -1,0 +1,209 @@
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    api::get_lineage,
+    components::{LineageGraph, ViewSettings},
+    dto::LineageView,
+    lineage_style::{edge_style, lens_colour, lens_value, LENSES},
+    links::lineage_href,
+    node_href,
+};
+
+/// `N+name+M` from a bare selector and the depth controls; a selector that already
+/// walks the graph is left as written.
+pub fn with_depth(select: &str, up: &str, down: &str) -> String {
+    let select = select.trim();
+    let single = !select.is_empty() && !select.contains([' ', ',', '+', '@']);
+    if !single {
+        return select.to_string();
+    }
+    let depth = |d: &str| match d {
+        "all" => Some(String::new()),
+        d if d.parse::<u32>().is_ok() => Some(d.to_string()),
+        _ => None,
+    };
+    let before = depth(up).map(|d| format!("{d}+")).unwrap_or_default();
+    let after = depth(down).map(|d| format!("+{d}")).unwrap_or_default();
+    format!("{before}{select}{after}")
+}
+
+/// `/lineage?select=…&exclude=…&up=…&down=…&lens=…&expand=…`: the whole view is in
+/// the URL, so any view can be shared.
+#[component]
+pub fn LineagePage() -> impl IntoView {
+    let query = use_query_map();
+    let param = move |key: &str| query.read().get(key).unwrap_or_default();
+    let select = move || with_depth(&param("select"), &param("up"), &param("down"));
+    let expanded_list =
+        move || param("expand").split(',').filter(|s| !s.is_empty()).map(str::to_string).collect::<Vec<_>>();
+    let lens = move || {
+        let lens = param("lens");
+        if LENSES.iter().any(|(key, _)| *key == lens) {
+            lens
+        } else {
+            "project".to_string()
+        }
+    };
+    let view_data = Resource::new(
+        move || (select(), param("exclude"), param("expand")),
+        |(select, exclude, expanded)| async move {
+            if select.trim().is_empty() {
+                Ok(Ok(LineageView::default()))
+            } else {
+                get_lineage(select, exclude, expanded).await
+            }
+        },
+    );
+    let depth_options = |current: String| {
+        [("", "—"), ("1", "1"), ("2", "2"), ("3", "3"), ("all", "all")]
+            .into_iter()
+            .map(|(value, label)| {
+                let selected = current == value;
+                view! { <option value=value selected=selected>{label}</option> }
+            })
+            .collect_view()
+    };
+    view! {
+        <Title text="Lineage"/>
+        <h1>"Lineage"</h1>
+        <form class="lineage-form" action="/lineage" method="get">
+            <label class="grow">"Select "<input type="text" name="select" prop:value=move || param("select") placeholder="+fct_orders+  tag:finance  project:marketing" aria-label="Selector"/></label>
+            <label>"Exclude "<input type="text" name="exclude" prop:value=move || param("exclude") placeholder="resource_type:seed" aria-label="Exclude"/></label>
+            <label>"Upstream "<select name="up" aria-label="Upstream depth">{move || depth_options(param("up"))}</select></label>
+            <label>"Downstream "<select name="down" aria-label="Downstream depth">{move || depth_options(param("down"))}</select></label>
+            <label>"Colour by "
+                <select name="lens" aria-label="Lens">
+                    {move || LENSES.iter().map(|(key, label)| {
+                        let selected = lens() == *key;
+                        view! { <option value=*key selected=selected>{*label}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <button type="submit">"Show"</button>
+        </form>
+        <Suspense fallback=|| view! { <p class="muted">"Laying out…"</p> }>
+            {move || Suspend::new(async move {
+                match view_data.await {
+                    Ok(Ok(v)) if v.select.is_empty() => view! { <LineageHelp/> }.into_any(),
+                    Ok(Ok(v)) => {
+                        let settings = ViewSettings { exclude: param("exclude"), lens: lens(), expanded: expanded_list() };
+                        view! { <LineageResult view=v settings/> }.into_any()
+                    }
+                    Ok(Err(message)) => view! { <pre class="error selector-error">{message}</pre> }.into_any(),
+                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn LineageHelp() -> impl IntoView {
+    let examples = [
+        ("+fct_orders+", "fct_orders with everything up- and downstream"),
+        ("2+revenue_by_month", "two hops upstream of a model"),
+        ("@dim_customers", "a model, its descendants and their ancestors"),
+        ("project:marketing", "one project"),
+        ("access:public,resource_type:model", "every public model"),
+        ("tag:finance-critical+1", "tagged nodes and their children"),
+    ];
+    view! {
+        <p>"Write a selector as you would for " <code>"dbt ls --select"</code> ": " <code>"name"</code> ", " <code>"+name"</code> ", "
+            <code>"name+2"</code> ", " <code>"@name"</code> ", " <code>"method:value"</code> " (tag, project, package, group, access, resource_type, path, version, owner, config.materialized), a space for union and a comma for intersection."</p>
+        <ul class="examples">
+            {examples.into_iter().map(|(s, what)| view! { <li><a href=lineage_href(s, "", "", &[])><code>{s}</code></a>" — "{what}</li> }).collect_view()}
+        </ul>
+        <p><a href="/mesh">"Or start from the mesh of projects."</a></p>
+    }
+}
+
+#[component]
+fn LineageResult(view: LineageView, settings: ViewSettings) -> impl IntoView {
+    let mut legend: BTreeMap<String, &'static str> = BTreeMap::new();
+    for n in view.nodes.iter().filter(|n| n.collapsed.is_none()) {
+        let value = lens_value(&settings.lens, n);
+        legend.insert(value.clone(), lens_colour(&settings.lens, &value));
+    }
+    let shown = view.nodes.iter().filter(|n| n.collapsed.is_none()).count();
+    let summary = format!(
+        "{} node{} selected, {shown} drawn{}.",
+        view.selected,
+        if view.selected == 1 { "" } else { "s" },
+        if view.collapsed > 0 {
+            format!(", {} in “+N more” nodes (click one to expand it)", view.collapsed)
+        } else {
+            String::new()
+        },
+    );
+    let nodes_table = view.nodes.clone();
+    let lens = settings.lens.clone();
+    view! {
+        <p class="lineage-summary muted">{summary}</p>
+        {view.cut_reason.clone().map(|r| view! { <p class="cut-note" role="status">{r}</p> })}
+        {if view.nodes.is_empty() {
+            view! { <p class="muted">"The selector matches no node."</p> }.into_any()
+        } else {
+            view! { <LineageGraph view=view.clone() settings=settings.clone()/> }.into_any()
+        }}
+        <div class="legend" aria-label="Legend">
+            <span class="legend-title">{LENSES.iter().find(|(k, _)| *k == lens).map(|(_, l)| *l).unwrap_or("Project")}":"</span>
+            {legend.into_iter().map(|(value, colour)| view! {
+                <span class="legend-item"><span class="swatch" style=format!("background:{colour}")></span>{value}</span>
+            }).collect_view()}
+            <span class="legend-title">"Edges:"</span>
+            {["ref", "cross_project", "inferred"].into_iter().map(|kind| {
+                let (stroke, width, dash) = edge_style(kind);
+                view! {
+                    <span class="legend-item" data-edge=kind>
+                        <svg width="28" height="10" aria-hidden="true"><line x1="0" y1="5" x2="28" y2="5" stroke=stroke stroke-width=width stroke-dasharray=dash/></svg>
+                        {kind.replace('_', "-")}
+                    </span>
+                }
+            }).collect_view()}
+        </div>
+        <details class="node-list">
+            <summary>{format!("The {} nodes in this view", nodes_table.len())}</summary>
+            <table>
+                <thead><tr><th scope="col">"Node"</th><th scope="col">"Type"</th><th scope="col">"Project"</th><th scope="col">"Focus"</th></tr></thead>
+                <tbody>
+                    {nodes_table.into_iter().map(|n| {
+                        let focus = lineage_href(&format!("1+{}+1", n.id), &settings.exclude, &settings.lens, &[]);
+                        match n.collapsed {
+                            Some(ids) => view! {
+                                <tr class="collapsed-row"><td colspan="4">{format!("{}: {}", n.name, ids.join(", "))}</td></tr>
+                            }.into_any(),
+                            None => view! {
+                                <tr data-id=n.id.clone()>
+                                    <th scope="row"><a href=node_href(&n.id)>{n.name.clone()}</a></th>
+                                    <td>{n.resource_type.clone()}</td>
+                                    <td>{n.project.clone()}</td>
+                                    <td><a class="focus-link" href=focus>"focus"</a></td>
+                                </tr>
+                            }.into_any(),
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_depth;
+
+    #[test]
+    fn depth_controls_wrap_a_bare_selector() {
+        assert_eq!(with_depth("orders", "2", "1"), "2+orders+1");
+        assert_eq!(with_depth("orders", "all", ""), "+orders");
+        assert_eq!(with_depth("orders", "", "all"), "orders+");
+        assert_eq!(with_depth("orders", "", ""), "orders");
+        assert_eq!(with_depth("+orders", "2", "2"), "+orders", "a selector that walks is kept");
+        assert_eq!(with_depth("a b", "1", "1"), "a b");
+        assert_eq!(with_depth("  ", "1", "1"), "");
+    }
+}
