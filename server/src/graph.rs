@@ -7,7 +7,7 @@ pub mod view;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use petgraph::{graph::NodeIndex, Direction, Graph};
+use petgraph::{graph::NodeIndex, visit::EdgeRef, Direction, Graph};
 
 use crate::mesh::EdgeKind;
 use selector::{glob_match, Atom, Selector};
@@ -36,11 +36,15 @@ pub struct GraphNode {
     /// Worst latest status of the tests on the node: fail, warn, pass.
     pub test_status: Option<String>,
     pub generic_test: bool,
+    /// Generic tests: the test's name (`unique`, `not_null`, `accepted_values`, ...).
+    pub test_name: Option<String>,
 }
 
 pub struct MeshGraph {
     pub graph: Graph<GraphNode, EdgeKind>,
     by_id: HashMap<String, NodeIndex>,
+    /// Walks follow edges inferred from `source()` relations (dbt itself cannot).
+    pub follow_inferred: bool,
 }
 
 impl MeshGraph {
@@ -77,7 +81,7 @@ impl MeshGraph {
                 graph[model].test_status = Some(status);
             }
         }
-        MeshGraph { graph, by_id }
+        MeshGraph { graph, by_id, follow_inferred: true }
     }
 
     pub fn index_of(&self, unique_id: &str) -> Option<NodeIndex> {
@@ -100,7 +104,13 @@ impl MeshGraph {
             if depth.is_some_and(|max| d >= max) {
                 continue;
             }
-            for next in self.graph.neighbors_directed(node, direction) {
+            let edges = self.graph.edges_directed(node, direction);
+            let next_nodes =
+                edges.filter(|e| self.follow_inferred || *e.weight() != EdgeKind::Inferred).map(|e| match direction {
+                    Direction::Outgoing => e.target(),
+                    Direction::Incoming => e.source(),
+                });
+            for next in next_nodes {
                 if next != start && seen.insert(next) {
                     queue.push_back((next, d + 1));
                 }
@@ -113,26 +123,38 @@ impl MeshGraph {
         let any = |values: &[String]| values.iter().any(|v| glob_match(value, v));
         let opt = |v: &Option<String>| v.as_deref().is_some_and(|v| glob_match(value, v));
         match method {
-            "name" | "fqn" => {
-                glob_match(value, &node.name)
+            "fqn" => fqn_matches(value, node),
+            "name" => {
+                fqn_matches(value, node)
+                    || glob_match(value, &node.name)
                     || glob_match(value, &node.unique_id)
                     || glob_match(value, &node.package)
                     || glob_match(value, &format!("{}.{}", node.package, node.name))
-                    || node.version.as_deref().is_some_and(|v| glob_match(value, &format!("{}.v{v}", node.name)))
+                    || node.version.as_deref().is_some_and(|v| {
+                        glob_match(value, &format!("{}.v{v}", node.name))
+                            || glob_match(value, &format!("{}_v{v}", node.name))
+                    })
             }
             "unique_id" => glob_match(value, &node.unique_id),
             "tag" => any(&node.tags),
             "project" => glob_match(value, &node.project),
             "package" => glob_match(value, &node.package),
-            "group" => opt(&node.group),
-            "access" => opt(&node.access),
+            "group" | "config.group" => opt(&node.group),
+            "access" | "config.access" => opt(&node.access),
+            "file" => node.path.as_deref().is_some_and(|p| {
+                let file = p.rsplit('/').next().unwrap_or(p);
+                glob_match(value, file) || glob_match(value, file.rsplit_once('.').map_or(file, |f| f.0))
+            }),
+            "test_name" => opt(&node.test_name),
             "resource_type" => glob_match(value, &node.resource_type),
             "path" => node.path.as_deref().is_some_and(|p| {
                 let dir = value.trim_end_matches('/');
                 glob_match(value, p) || p.starts_with(&format!("{dir}/"))
             }),
+            // dbt's version states: a deprecated version is still `old`.
             "version" => match value {
                 "none" => node.version.is_none() && node.resource_type == "model",
+                "old" => matches!(node.version_state.as_deref(), Some("old" | "deprecated")),
                 state => node.version_state.as_deref() == Some(state),
             },
             "owner" => {
@@ -146,7 +168,9 @@ impl MeshGraph {
                         .as_deref()
                         .is_some_and(|s| glob_match(value, s) || glob_match(value, &format!("{s}.{}", node.name)))
             }
-            "exposure" | "metric" => node.resource_type == method && glob_match(value, &node.name),
+            "exposure" | "metric" | "semantic_model" | "saved_query" => {
+                node.resource_type == method && glob_match(value, &node.name)
+            }
             "test_type" => match value {
                 "generic" => node.resource_type == "test" && node.generic_test,
                 "singular" | "data" => node.resource_type == "test" && !node.generic_test,
@@ -202,6 +226,26 @@ impl MeshGraph {
         selected
     }
 
+    /// What `dbt ls` answers: the selection plus the tests of any selected node
+    /// (dbt's eager indirect selection), less the exclusion and the tests it reaches.
+    pub fn select_with_tests(&self, select: &Selector, exclude: Option<&Selector>) -> HashSet<NodeIndex> {
+        let with_tests = |mut set: HashSet<NodeIndex>| {
+            let tests: Vec<NodeIndex> = set
+                .iter()
+                .flat_map(|&n| self.graph.neighbors_directed(n, Direction::Outgoing))
+                .filter(|&t| matches!(self.graph[t].resource_type.as_str(), "test" | "unit_test"))
+                .collect();
+            set.extend(tests);
+            set
+        };
+        let mut selected = with_tests(self.select(select, None));
+        if let Some(exclude) = exclude {
+            let excluded = with_tests(self.select(exclude, None));
+            selected.retain(|n| !excluded.contains(n));
+        }
+        selected
+    }
+
     /// The base nodes of a selector (what its atoms match before graph operators): the
     /// focus of a view.
     pub fn focus(&self, select: &Selector) -> HashSet<NodeIndex> {
@@ -223,6 +267,32 @@ impl MeshGraph {
         ids.sort();
         ids
     }
+}
+
+/// dbt's fully qualified name: the package, the folders under the resource path, the
+/// name, and for a versioned model `vN`.
+fn fqn(node: &GraphNode) -> Vec<String> {
+    let mut parts = vec![node.package.clone()];
+    if let Some(path) = &node.path {
+        let mut folders: Vec<&str> = path.split('/').collect();
+        folders.pop();
+        parts.extend(folders.into_iter().skip(1).map(str::to_string));
+    }
+    parts.push(node.name.clone());
+    if let Some(v) = &node.version {
+        parts.push(format!("v{v}"));
+    }
+    parts
+}
+
+/// `a.b.*` matches a node whose fqn, with or without the package, starts with parts
+/// matching `a`, `b`, `*`, as dbt's fqn method does.
+fn fqn_matches(value: &str, node: &GraphNode) -> bool {
+    let wanted: Vec<&str> = value.split('.').collect();
+    let fqn = fqn(node);
+    let prefix =
+        |parts: &[String]| wanted.len() <= parts.len() && wanted.iter().zip(parts).all(|(w, p)| glob_match(w, p));
+    prefix(&fqn) || prefix(&fqn[1..])
 }
 
 #[cfg(test)]

@@ -148,9 +148,8 @@ pub fn LineageGraph(
     let nodes = view
         .nodes
         .iter()
-        .cloned()
-        .map(|n: LineageNode| {
-            let colour = if n.collapsed.is_some() { "#6b7280" } else { lens_colour(&lens, &lens_value(&lens, &n)) };
+        .map(|n: &LineageNode| {
+            let colour = if n.collapsed.is_some() { "#6b7280" } else { lens_colour(&lens, &lens_value(&lens, n)) };
             let (x, y) = (n.x.unwrap_or(0.0), n.y.unwrap_or(0.0));
             let label: String = if n.name.chars().count() > 26 { n.name.chars().take(25).collect::<String>() + "…" } else { n.name.clone() };
             let label = match &n.version {

@@ -6,7 +6,7 @@
 use std::fmt;
 
 /// Methods users write; a bare value selects by name (or by path when it holds `/`).
-pub const METHODS: [&str; 17] = [
+pub const METHODS: [&str; 23] = [
     "name",
     "tag",
     "project",
@@ -15,15 +15,21 @@ pub const METHODS: [&str; 17] = [
     "access",
     "resource_type",
     "path",
+    "file",
     "version",
     "owner",
     "config.materialized",
+    "config.group",
     "source",
     "exposure",
     "metric",
+    "semantic_model",
+    "saved_query",
     "fqn",
     "unique_id",
     "test_type",
+    "test_name",
+    "config.access",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]

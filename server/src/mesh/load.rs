@@ -165,7 +165,13 @@ pub fn load_project(set: &ArtifactSet, configured_name: Option<&str>) -> Result<
         .chain(manifest.saved_queries.into_values())
         .chain(manifest.unit_tests.into_values());
     let mut nodes: Vec<NodeRecord> = all
-        .filter(|n| n.config.enabled != Some(false) && !n.unique_id.is_empty())
+        // Hook operations (`operation.*`) are not resources anyone browses or selects.
+        .filter(|n| {
+            n.config.enabled != Some(false)
+                && !n.unique_id.is_empty()
+                && n.resource_type != "operation"
+                && !n.unique_id.starts_with("operation.")
+        })
         .map(|n| normalise(&name, n, catalog.as_ref(), &statuses, &freshness))
         .collect();
     nodes.sort_by(|a, b| a.unique_id.cmp(&b.unique_id));

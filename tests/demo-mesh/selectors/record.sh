@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Record real dbt's answers to the node selectors in selectors.txt -> expected.json.
 #
-#   DBT_VENV=/work/venvs/dbt111 tests/demo-mesh/selectors/record.sh      # ~10 minutes
+#   DBT_VENV=/work/venvs/dbt111 tests/demo-mesh/selectors/record.sh      # ~20 minutes on 2 cores
 #
 # For every selector line (`<select>` or `<select> --exclude <exclude>`) and every
 # project of the demo mesh, runs

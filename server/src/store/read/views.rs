@@ -246,6 +246,7 @@ impl Reader {
                 nodes.push(GraphNode {
                     version_state: r.version_state(&today).map(str::to_string),
                     generic_test: r.test.as_ref().is_some_and(|t| t.test_name.is_some()),
+                    test_name: r.test.as_ref().and_then(|t| t.test_name.clone()),
                     unique_id: r.unique_id,
                     name: r.name,
                     project,
