@@ -142,7 +142,7 @@ pub fn lineage(
             }
         }
     }
-    for (group, _) in &groups {
+    for group in groups.keys() {
         if let Item::More(owner, children) = group {
             let (o, gi) = (position[&Item::Node(*owner)], position[group]);
             edges.push(if *children { (o, gi, "ref".into()) } else { (gi, o, "ref".into()) });
