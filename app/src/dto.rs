@@ -56,6 +56,7 @@ pub struct Owner {
 pub struct NodeLink {
     pub unique_id: String,
     pub name: String,
+    #[serde(rename = "type")]
     pub resource_type: String,
     pub project: String,
     /// The model version, for versioned models.
@@ -137,6 +138,7 @@ pub struct Finding {
 pub struct NodeDetail {
     pub unique_id: String,
     pub name: String,
+    #[serde(rename = "type")]
     pub resource_type: String,
     pub project: String,
     pub package: String,
@@ -229,6 +231,7 @@ pub struct SearchHit {
     pub unique_id: String,
     pub name: String,
     pub project: String,
+    #[serde(rename = "type")]
     pub resource_type: String,
     /// The first owner (a name, else an email).
     pub owner: Option<String>,

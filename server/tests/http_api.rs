@@ -69,7 +69,7 @@ async fn a_node_lists_its_neighbours_with_cross_project_and_inferred_marks() {
     assert_eq!(status, 200);
     assert_eq!(node["name"], "fct_orders");
     assert_eq!(node["project"], "platform");
-    assert_eq!(node["resource_type"], "model");
+    assert_eq!(node["type"], "model");
     assert_eq!(node["access"], "public");
     assert_eq!(node["contract"]["enforced"], true);
     let children = node["children"].as_array().unwrap();
@@ -158,7 +158,7 @@ async fn search_answers_facets_snippets_and_pages() {
         assert!(body["facets"][key].is_array(), "facet {key}");
     }
     let hit = &body["hits"][0];
-    for key in ["unique_id", "name", "project", "resource_type", "owner", "access", "matched_field", "snippet"] {
+    for key in ["unique_id", "name", "project", "type", "owner", "access", "matched_field", "snippet"] {
         assert!(hit.get(key).is_some(), "hit field {key}: {hit}");
     }
     let (_, page2) = get_json(&app, "/api/v1/search?q=revenue&limit=2&offset=2").await;

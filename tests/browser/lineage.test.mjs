@@ -186,6 +186,12 @@ describe("large graph shapes", () => {
     await page.waitForSelector(".cut-note");
     assert.match(await page.locator(".cut-note").textContent(), /601 nodes further from the focus left out: a view draws at most 400 nodes/);
     assert.equal(await page.locator(".lineage-svg g.lnode").count(), 400);
+    await page.locator(".collapse-link").click();
+    await page.waitForURL((url) => !url.search.includes("expand"));
+    await page.waitForSelector("g.lnode.more");
+    assert.equal(await page.locator(".cut-note").count(), 0);
+    await page.locator("g.lnode.more").click();
+    await page.waitForSelector(".cut-note");
     // Still responsive: twenty zoom steps and a drag over 400 nodes, timed in the page
     // (the browser's own event handling and a frame, not the test driver's round trips).
     const interaction = await page.evaluate(async () => {

@@ -144,6 +144,15 @@ fn LineageResult(view: LineageView, settings: ViewSettings) -> impl IntoView {
     view! {
         <p class="lineage-summary muted">{summary}</p>
         {view.cut_reason.clone().map(|r| view! { <p class="cut-note" role="status">{r}</p> })}
+        {(!settings.expanded.is_empty()).then(|| {
+            let links = settings.expanded.iter().map(|id| {
+                let rest: Vec<String> = settings.expanded.iter().filter(|x| *x != id).cloned().collect();
+                let href = lineage_href(&view.select, &settings.exclude, &settings.lens, &rest);
+                let name = id.rsplit('.').next().unwrap_or(id).to_string();
+                view! { " "<a class="collapse-link" href=href>{format!("collapse {name}")}</a> }
+            }).collect_view();
+            view! { <p class="expanded-note muted">"Fan-outs drawn in full:"{links}</p> }
+        })}
         {if view.nodes.is_empty() {
             view! { <p class="muted">"The selector matches no node."</p> }.into_any()
         } else {
