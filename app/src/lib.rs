@@ -21,6 +21,8 @@ pub use links::{encode, node_href, owner_href, project_href, search_href};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -42,6 +44,24 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 /// Every route renders in `SsrMode::Async`: the server sends whole pages, so they
 /// read the same with JavaScript off as on (streamed chunks would need a script).
+/// Only this page's own scripts run: the hydration script carries the request's nonce,
+/// the bundle comes from this origin, and nothing may frame the app.
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; \
+         form-action 'self'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();

@@ -16,9 +16,13 @@ use axum::{
     Router,
 };
 use http::StatusCode;
+use http::{header, HeaderValue};
 use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower_http::compression::CompressionLayer;
+use tower_http::{
+    compression::CompressionLayer, limit::RequestBodyLimitLayer, set_header::SetResponseHeaderLayer,
+    timeout::TimeoutLayer,
+};
 
 pub use error::ApiError;
 
@@ -55,9 +59,25 @@ pub fn app(engine: Arc<Engine>) -> Router {
             move || shell(options.clone())
         })
         .fallback(move |state: State<AppState>, req: Request<Body>| page_not_found(state, req, context.clone()))
+        // Pages set their own Content-Security-Policy with the request's nonce; JSON and
+        // files get one that allows nothing.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .with_state(state)
 }
+
+/// No request takes longer than this; a slow client cannot hold a worker.
+const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+/// Requests carry selectors and queries, not files.
+const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// Any other path: the app's own 404 page, with a real 404 status.
 async fn page_not_found(

@@ -336,3 +336,40 @@ async fn the_mesh_counts_refs_between_projects() {
         serde_json::json!(["dim_customers.v1", "dim_customers.v2", "fct_orders", "stg_customers"])
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn responses_carry_security_headers_and_pages_a_nonce_policy() {
+    let (_tmp, app) = app();
+    let response = app
+        .clone()
+        .oneshot(Request::get("/nodes/model.platform.fct_orders").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let headers = response.headers().clone();
+    let html = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    let policy = headers["content-security-policy"].to_str().unwrap().to_string();
+    let nonce = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).unwrap();
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the policy's nonce");
+    assert!(policy.contains("frame-ancestors 'none'") && policy.contains("object-src 'none'"), "{policy}");
+    assert!(policy.contains(&format!("script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'")), "{policy}");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+
+    let response = app.clone().oneshot(Request::get("/api/v1/projects").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.headers()["content-security-policy"], "default-src 'none'; frame-ancestors 'none'");
+
+    let big = vec![b'x'; 2 * 1024 * 1024];
+    let response = app
+        .clone()
+        .oneshot(
+            Request::post("/_sfn/search_nodes")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("content-length", big.len())
+                .body(Body::from(big))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413, "bodies over 1 MB are refused");
+}
