@@ -44,6 +44,7 @@ impl FromRef<AppState> for LeptosOptions {
 pub fn app(engine: Arc<Engine>) -> Router {
     let leptos_options = LeptosOptions::builder().output_name(env!("LEPTOS_OUTPUT_NAME")).site_pkg_dir("pkg").build();
     let state = AppState { leptos_options: leptos_options.clone(), engine: engine.clone() };
+    assets::precompress();
     let catalog: SharedCatalog = engine;
     let context = move || provide_context(catalog.clone());
     let routes = generate_route_list(App);

@@ -373,3 +373,40 @@ async fn responses_carry_security_headers_and_pages_a_nonce_policy() {
         .unwrap();
     assert_eq!(response.status(), 413, "bodies over 1 MB are refused");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn static_files_are_served_precompressed_and_revalidated() {
+    let (_tmp, app) = app();
+    let get_css = |encoding: &'static str| {
+        let app = app.clone();
+        async move {
+            app.oneshot(
+                Request::get("/pkg/meshlens.css").header("accept-encoding", encoding).body(Body::empty()).unwrap(),
+            )
+            .await
+            .unwrap()
+        }
+    };
+    // The background compression finishes within moments of start.
+    let mut compressed = None;
+    for _ in 0..100 {
+        let response = get_css("gzip, br").await;
+        if response.headers().get("content-encoding").is_some_and(|e| e == "br") {
+            compressed = Some(response);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let response = compressed.expect("a brotli copy is served");
+    let etag = response.headers()["etag"].clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let mut plain = Vec::new();
+    brotli::BrotliDecompress(&mut &body[..], &mut plain).unwrap();
+    assert!(String::from_utf8(plain).unwrap().contains("prefers-color-scheme"));
+    let response = app
+        .clone()
+        .oneshot(Request::get("/pkg/meshlens.css").header("if-none-match", etag).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 304);
+}

@@ -1,5 +1,12 @@
 //! Static files compiled into the binary: the wasm bundle, its loader, the
-//! stylesheet and the assets.
+//! stylesheet and the assets. Compressed once with brotli at high quality, not on
+//! every request.
+
+use std::{
+    collections::HashMap,
+    io::Write,
+    sync::{Once, OnceLock},
+};
 
 use axum::{
     http::{header, HeaderMap, HeaderValue, StatusCode, Uri},
@@ -7,6 +14,10 @@ use axum::{
 };
 
 include!(concat!(env!("OUT_DIR"), "/site_files.rs"));
+
+/// Brotli-compressed copies of the text and wasm files, by URL path.
+static COMPRESSED: OnceLock<HashMap<&'static str, Vec<u8>>> = OnceLock::new();
+static START: Once = Once::new();
 
 fn content_type(path: &str) -> &'static str {
     match path.rsplit('.').next().unwrap_or_default() {
@@ -21,11 +32,38 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
+fn brotli(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() / 3);
+    {
+        // The best quality: it runs once, off the request path, for every visitor's first
+        // load. Debug builds (tests) take a quick one so the work does not crowd them.
+        let quality = if cfg!(debug_assertions) { 5 } else { 11 };
+        let mut writer = brotli::CompressorWriter::new(&mut out, 64 * 1024, quality, 22);
+        let _ = writer.write_all(bytes);
+    }
+    out
+}
+
+/// Compresses the embedded files on a background thread; until it is done, responses
+/// are compressed on the fly.
+pub fn precompress() {
+    START.call_once(|| {
+        std::thread::spawn(|| {
+            let compressed = SITE_FILES
+                .iter()
+                .filter(|(url, _, _)| !url.ends_with(".png") && !url.ends_with(".ico"))
+                .map(|(url, bytes, _)| (*url, brotli(bytes)))
+                .collect();
+            let _ = COMPRESSED.set(compressed);
+        });
+    });
+}
+
 /// Serves an embedded file by its exact URL path: no file system, so no traversal.
 /// Files are revalidated by ETag, so a new binary's bundle is never served stale.
 pub async fn serve(uri: Uri, headers: HeaderMap) -> Response {
     let path = uri.path();
-    let Some((_, bytes, hash)) = SITE_FILES.iter().find(|(url, _, _)| *url == path) else {
+    let Some((url, bytes, hash)) = SITE_FILES.iter().find(|(url, _, _)| *url == path) else {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };
     let etag = format!("\"{hash}\"");
@@ -33,13 +71,21 @@ pub async fn serve(uri: Uri, headers: HeaderMap) -> Response {
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
         return (StatusCode::NOT_MODIFIED, cache).into_response();
     }
-    (
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type(path))),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-            (header::ETAG, HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\""))),
-        ],
-        *bytes,
-    )
-        .into_response()
+    let etag = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\""));
+    let accepts_brotli = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("br")));
+    let base = [
+        (header::CONTENT_TYPE, HeaderValue::from_static(content_type(path))),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (header::ETAG, etag),
+        (header::VARY, HeaderValue::from_static("accept-encoding")),
+    ];
+    match COMPRESSED.get().and_then(|c| c.get(url)).filter(|_| accepts_brotli) {
+        Some(compressed) => {
+            (base, [(header::CONTENT_ENCODING, HeaderValue::from_static("br"))], compressed.clone()).into_response()
+        }
+        None => (base, *bytes).into_response(),
+    }
 }
