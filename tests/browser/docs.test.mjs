@@ -7,25 +7,14 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { bin, bothModes, demoArtifacts, open, screenshots, startBrowser, startServer } from "./harness.mjs";
+import { bin, bothModes, demoArtifacts, open, screenshots, startServer, useDemo } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = useDemo();
 
 describe("node page", () => {
   test("a deprecated version still pinned downstream", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, errors, close } = await open(browser, server.url + "/nodes/model.platform.dim_customers.v1", { javaScript });
+      const { page, errors, close } = await open(demo.browser, demo.server.url + "/nodes/model.platform.dim_customers.v1", { javaScript });
       assert.match(await page.locator("h1 .badge.state").textContent(), /deprecated/);
       assert.equal(await page.locator(".facts dd.deprecation").textContent(), "2025-06-30");
       assert.equal(await page.locator(".ref-snippet code").textContent(), "{{ ref('platform', 'dim_customers', v=1) }}");
@@ -44,7 +33,7 @@ describe("node page", () => {
 
   test("a stale source shows its freshness", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, close } = await open(browser, server.url + "/nodes/source.platform.acme_raw.legacy_crm_accounts", { javaScript });
+      const { page, close } = await open(demo.browser, demo.server.url + "/nodes/source.platform.acme_raw.legacy_crm_accounts", { javaScript });
       assert.equal(await page.locator(".facts .freshness").textContent(), "error");
       assert.equal(await page.locator(".ref-snippet code").textContent(), "{{ source('acme_raw', 'legacy_crm_accounts') }}");
       await close();
@@ -52,7 +41,7 @@ describe("node page", () => {
 
   test("the contract type the warehouse does not have is marked, with code and tests", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, close } = await open(browser, server.url + "/nodes/model.platform.fct_orders", { javaScript });
+      const { page, close } = await open(demo.browser, demo.server.url + "/nodes/model.platform.fct_orders", { javaScript });
       const row = page.locator('tr[data-column="amount_usd"]');
       assert.equal(await row.getAttribute("class"), "type-mismatch");
       assert.equal(await row.locator("td").nth(0).textContent(), "double");
@@ -66,7 +55,7 @@ describe("node page", () => {
 
   test("a failing test shows on its model", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, close } = await open(browser, server.url + "/nodes/model.platform.dim_products", { javaScript });
+      const { page, close } = await open(demo.browser, demo.server.url + "/nodes/model.platform.dim_products", { javaScript });
       assert.equal(await page.locator('tr[data-column="sku"] .column-tests a.status.fail').count(), 1);
       assert.match(await page.locator("section.tests").textContent(), /unique_dim_products_sku on sku fail/);
       await close();
@@ -74,14 +63,14 @@ describe("node page", () => {
 
   test("an inferred edge from a source() that reads another project's table", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, close } = await open(browser, server.url + "/nodes/source.marketing.platform_warehouse.orders_table", { javaScript });
+      const { page, close } = await open(demo.browser, demo.server.url + "/nodes/source.marketing.platform_warehouse.orders_table", { javaScript });
       const parent = page.locator("section.lineage-lists div:nth-child(1) li.inferred");
       assert.match(await parent.textContent(), /fct_orders.*platform.*inferred/);
       await close();
     }));
 
   test("reads on a phone", async () => {
-    const { page, close } = await open(browser, server.url + "/nodes/model.platform.fct_orders", { javaScript: true, width: 390 });
+    const { page, close } = await open(demo.browser, demo.server.url + "/nodes/model.platform.fct_orders", { javaScript: true, width: 390 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `the page is ${overflow}px wider than the phone`);
     await page.screenshot({ path: path.join(screenshots, "node-phone.png") });
@@ -92,7 +81,7 @@ describe("node page", () => {
 describe("project page", () => {
   test("the project's API, its place in the mesh and its findings", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, response, close } = await open(browser, server.url + "/projects/platform", { javaScript });
+      const { page, response, close } = await open(demo.browser, demo.server.url + "/projects/platform", { javaScript });
       assert.equal(response.status(), 200);
       assert.equal(await page.locator(".dbt-version").textContent(), "1.11.16");
       assert.equal(await page.locator("table.public-models tbody tr").count(), 6);
@@ -104,7 +93,7 @@ describe("project page", () => {
     }));
 
   test("an unknown project is a real 404", async () => {
-    const { page, response, close } = await open(browser, server.url + "/projects/nope", { javaScript: false });
+    const { page, response, close } = await open(demo.browser, demo.server.url + "/projects/nope", { javaScript: false });
     assert.equal(response.status(), 404);
     assert.match(await page.locator("h1").textContent(), /Project not found/);
     await close();
@@ -114,7 +103,7 @@ describe("project page", () => {
 describe("groups, versions and governance", () => {
   test("a group owner with several emails", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, close } = await open(browser, server.url + "/groups", { javaScript });
+      const { page, close } = await open(demo.browser, demo.server.url + "/groups", { javaScript });
       const core = page.locator('[data-group="platform.platform_core"]');
       assert.match(await core.locator(".group-owner").textContent(), /Platform Team platform@acme\.io data-oncall@acme\.io/);
       assert.ok((await core.locator(".node-links li").count()) >= 3);
@@ -124,7 +113,7 @@ describe("groups, versions and governance", () => {
 
   test("versions: states, who pins the deprecated one, deprecations soonest first", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, close } = await open(browser, server.url + "/versions", { javaScript });
+      const { page, close } = await open(demo.browser, demo.server.url + "/versions", { javaScript });
       const model = page.locator('[data-model="platform.dim_customers"]');
       const states = await model.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.dataset.state));
       assert.deepEqual(states, ["deprecated", "latest", "prerelease"]);
@@ -138,7 +127,7 @@ describe("groups, versions and governance", () => {
 
   test("governance: findings by kind and project, contract coverage", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, close } = await open(browser, server.url + "/governance", { javaScript });
+      const { page, close } = await open(demo.browser, demo.server.url + "/governance", { javaScript });
       const privateRef = page.locator(".finding-kind[data-kind=private_ref]");
       assert.match(await privateRef.textContent(), /mkt_customer_contacts.*stg_customers/);
       assert.equal(await page.locator('.coverage tr[data-project="platform"] .coverage-pct').textContent(), "33%");
@@ -181,7 +170,7 @@ describe("hostile descriptions", () => {
 
   test("render inert: no script runs, no handler or javascript: link survives", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, close } = await open(browser, hostile.url + "/nodes/model.platform.dim_products", { javaScript });
+      const { page, close } = await open(demo.browser, hostile.url + "/nodes/model.platform.dim_products", { javaScript });
       const html = await page.locator(".description-text").innerHTML();
       for (const bad of ["<script", "onerror", "onload", "javascript:", "<iframe"]) {
         assert.ok(!html.includes(bad), `${bad} survived: ${html}`);

@@ -2,6 +2,7 @@
 // and Debian chromium (through playwright-core), and opens pages with JavaScript on
 // (waiting for hydration) or off (the server-rendered HTML alone).
 import { spawn } from "node:child_process";
+import { after, before } from "node:test";
 import { once } from "node:events";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -84,4 +85,21 @@ export function bothModes(t, body) {
       await t.test(javaScript ? "JavaScript on" : "JavaScript off", () => body(javaScript));
     }
   });
+}
+
+/**
+ * The demo server and a browser for one test file, started before its tests and
+ * stopped after them: `const demo = useDemo();` then `demo.server.url`, `demo.browser`.
+ */
+export function useDemo() {
+  const demo = { server: null, browser: null };
+  before(async () => {
+    demo.server = await startServer();
+    demo.browser = await startBrowser();
+  });
+  after(async () => {
+    await demo.browser?.close();
+    await demo.server?.stop();
+  });
+  return demo;
 }

@@ -7,27 +7,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { bin, bothModes, open, screenshots, startBrowser, startServer } from "./harness.mjs";
+import { bin, bothModes, open, screenshots, startServer, useDemo } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = useDemo();
 
 const transform = (page) => page.locator(".lineage-svg g.viewport").getAttribute("transform");
 
 describe("lineage page", () => {
   test("a selector is drawn with its legend and a node list", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, response, errors, close } = await open(browser, server.url + "/lineage?select=%2Bfct_orders%2B&lens=access", { javaScript });
+      const { page, response, errors, close } = await open(demo.browser, demo.server.url + "/lineage?select=%2Bfct_orders%2B&lens=access", { javaScript });
       assert.equal(response.status(), 200);
       assert.equal(await page.locator(".lineage-svg g.lnode").count(), 30);
       assert.match(await page.locator(".lineage-summary").textContent(), /^30 nodes selected, 30 drawn/);
@@ -48,7 +37,7 @@ describe("lineage page", () => {
 
   test("depth controls and lenses come from the form, and the URL holds the view", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, close } = await open(browser, server.url + "/lineage", { javaScript });
+      const { page, close } = await open(demo.browser, demo.server.url + "/lineage", { javaScript });
       assert.ok((await page.locator(".examples li").count()) >= 5);
       await page.locator('input[name="select"]').fill("fct_orders");
       await page.locator('select[name="up"]').selectOption("1");
@@ -66,7 +55,7 @@ describe("lineage page", () => {
 
   test("a bad selector says what is wrong and where", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, close } = await open(browser, server.url + "/lineage?select=colour%3Ared", { javaScript });
+      const { page, close } = await open(demo.browser, demo.server.url + "/lineage?select=colour%3Ared", { javaScript });
       const message = await page.locator(".selector-error").textContent();
       assert.match(message, /unknown selector method `colour`/);
       assert.match(message, /\n\s+\^/);
@@ -74,7 +63,7 @@ describe("lineage page", () => {
     }));
 
   test("pan, zoom around the cursor, fit, hover, focus and export (hydrated)", async () => {
-    const { page, errors, close } = await open(browser, server.url + "/lineage?select=%2Bfct_orders%2B", { javaScript: true });
+    const { page, errors, close } = await open(demo.browser, demo.server.url + "/lineage?select=%2Bfct_orders%2B", { javaScript: true });
     const svg = page.locator(".lineage-svg");
     const box = await svg.boundingBox();
     assert.equal(await transform(page), "translate(0.00 0.00) scale(1.0000)");
@@ -110,7 +99,7 @@ describe("lineage page", () => {
 
   test("every node page has a one-hop lineage", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, close } = await open(browser, server.url + "/nodes/model.finance.fin_orders", { javaScript });
+      const { page, close } = await open(demo.browser, demo.server.url + "/nodes/model.finance.fin_orders", { javaScript });
       const ids = await page.locator(".mini-lineage g.lnode").evaluateAll((g) => g.map((n) => n.dataset.id));
       assert.ok(ids.includes("model.platform.fct_orders") && ids.includes("model.finance.fin_orders"), ids.join(","));
       assert.match(await page.locator(".mini-lineage a.open-lineage").getAttribute("href"), /select=2%2Bmodel\.finance\.fin_orders%2B2/);
@@ -121,7 +110,7 @@ describe("lineage page", () => {
 describe("mesh page", () => {
   test("projects and the refs between them, with click-through", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, close } = await open(browser, server.url + "/mesh", { javaScript });
+      const { page, close } = await open(demo.browser, demo.server.url + "/mesh", { javaScript });
       assert.equal(await page.locator(".mesh-svg g.mesh-project").count(), 4);
       const row = page.locator('.mesh-edges tr[data-source="platform"][data-target="marketing"]');
       assert.equal(await row.locator("td.num").nth(0).textContent(), "3");
@@ -172,7 +161,7 @@ describe("large graph shapes", () => {
   });
 
   test("a node with 1,000 children renders in under a second and expands on click", async () => {
-    const { page, close } = await open(browser, big.url + "/", { javaScript: true });
+    const { page, close } = await open(demo.browser, big.url + "/", { javaScript: true });
     const started = Date.now();
     await page.goto(big.url + "/lineage?select=hub%2B");
     await page.waitForSelector("body[data-hydrated=true] .lineage-svg g.lnode");
@@ -214,7 +203,7 @@ describe("large graph shapes", () => {
 
   test("a chain 200 deep renders in under a second", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, close } = await open(browser, big.url + "/", { javaScript });
+      const { page, close } = await open(demo.browser, big.url + "/", { javaScript });
       const started = Date.now();
       await page.goto(big.url + "/lineage?select=chain_000%2B");
       await page.waitForSelector(".lineage-svg g.lnode");

@@ -1,25 +1,14 @@
 // Owners: the index of owners and one owner's page, with JavaScript on and off.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { bothModes, open, startBrowser, startServer } from "./harness.mjs";
+import { describe, test } from "node:test";
+import { bothModes, open, useDemo } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = useDemo();
 
 describe("owners", () => {
   test("the index lists every owner with what they own, and links to them", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, response, errors, close } = await open(browser, server.url + "/owners", { javaScript });
+      const { page, response, errors, close } = await open(demo.browser, demo.server.url + "/owners", { javaScript });
       assert.equal(response.status(), 200);
       const platform = page.locator('tr[data-owner="Platform Team"]');
       assert.match(await platform.locator("td").nth(0).textContent(), /data-oncall@acme\.io, platform@acme\.io/);
@@ -42,7 +31,7 @@ describe("owners", () => {
 
   test("an unknown owner is a real 404", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, response, close } = await open(browser, server.url + "/owners/nobody", { javaScript: false });
+      const { page, response, close } = await open(demo.browser, demo.server.url + "/owners/nobody", { javaScript: false });
       assert.equal(response.status(), 404);
       assert.match(await page.locator("h1").textContent(), /Owner not found/);
       void javaScript;

@@ -2,27 +2,16 @@
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { after, before, describe, test } from "node:test";
-import { bothModes, open, screenshots, startBrowser, startServer } from "./harness.mjs";
+import { describe, test } from "node:test";
+import { bothModes, open, screenshots, useDemo } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-  mkdirSync(screenshots, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = useDemo();
+mkdirSync(screenshots, { recursive: true });
 
 describe("home page", () => {
   test("lists every demo project with its versions and counts", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, response, errors, close } = await open(browser, server.url + "/", { javaScript });
+      const { page, response, errors, close } = await open(demo.browser, demo.server.url + "/", { javaScript });
       assert.equal(response.status(), 200);
       const projects = await page.locator("table.projects tbody tr").evaluateAll((rows) =>
         rows.map((r) => r.getAttribute("data-project")),
@@ -47,7 +36,7 @@ describe("home page", () => {
 describe("node page", () => {
   test("shows a model with its project, description and cross-project children", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, response, errors, close } = await open(browser, server.url + "/nodes/model.platform.fct_orders", { javaScript });
+      const { page, response, errors, close } = await open(demo.browser, demo.server.url + "/nodes/model.platform.fct_orders", { javaScript });
       assert.equal(response.status(), 200);
       assert.match(await page.locator("h1").textContent(), /fct_orders/);
       assert.equal(await page.locator(".facts dd.project").textContent(), "platform");
@@ -67,24 +56,24 @@ describe("node page", () => {
 
   test("every parent and child link opens its node page", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, close } = await open(browser, server.url + "/nodes/model.finance.fin_orders", { javaScript });
+      const { page, close } = await open(demo.browser, demo.server.url + "/nodes/model.finance.fin_orders", { javaScript });
       const hrefs = await page.locator(".node-links a").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
       assert.ok(hrefs.length >= 2, `links: ${hrefs}`);
       for (const href of hrefs) {
-        const res = await page.request.get(server.url + href);
+        const res = await page.request.get(demo.server.url + href);
         assert.equal(res.status(), 200, href);
       }
       const first = page.locator(".node-links a").first();
       const target = await first.getAttribute("href");
       await first.click();
-      await page.waitForURL(server.url + target);
+      await page.waitForURL(demo.server.url + target);
       await page.waitForSelector(`article.node[data-unique-id="${decodeURIComponent(target.slice("/nodes/".length))}"]`);
       await close();
     }));
 
   test("an unknown node is a real 404 page", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, response, close } = await open(browser, server.url + "/nodes/model.nowhere.nothing", { javaScript: false });
+      const { page, response, close } = await open(demo.browser, demo.server.url + "/nodes/model.nowhere.nothing", { javaScript: false });
       assert.equal(response.status(), 404);
       assert.match(await page.locator("h1").textContent(), /Node not found/);
       void javaScript;
@@ -95,7 +84,7 @@ describe("node page", () => {
 describe("not found", () => {
   test("an unknown page answers 404 with the app's page", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, response, close } = await open(browser, server.url + "/no/such/page", { javaScript: false });
+      const { page, response, close } = await open(demo.browser, demo.server.url + "/no/such/page", { javaScript: false });
       assert.equal(response.status(), 404);
       assert.match(await page.locator("h1").textContent(), /Not found/);
       void javaScript;

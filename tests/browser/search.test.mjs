@@ -2,25 +2,14 @@
 // (facets, paging, snippets, owner links), with JavaScript on and off.
 import assert from "node:assert/strict";
 import path from "node:path";
-import { after, before, describe, test } from "node:test";
-import { bothModes, open, screenshots, startBrowser, startServer } from "./harness.mjs";
+import { describe, test } from "node:test";
+import { bothModes, open, screenshots, useDemo } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = useDemo();
 
 describe("search box", () => {
   test("typing suggests nodes; arrow keys and Enter open one (hydrated only)", async () => {
-    const { page, errors, close } = await open(browser, server.url + "/", { javaScript: true });
+    const { page, errors, close } = await open(demo.browser, demo.server.url + "/", { javaScript: true });
     const input = page.locator(".search-box input");
     await input.fill("dim_cust");
     await page.waitForSelector(".suggestions li");
@@ -41,7 +30,7 @@ describe("search box", () => {
   });
 
   test("typos still find the node as you type", async () => {
-    const { page, close } = await open(browser, server.url + "/", { javaScript: true });
+    const { page, close } = await open(demo.browser, demo.server.url + "/", { javaScript: true });
     await page.locator(".search-box input").fill("reveneu_by");
     await page.waitForSelector(".suggestions li");
     assert.equal(await page.locator(".suggestions .hit-name").first().textContent(), "revenue_by_month");
@@ -51,7 +40,7 @@ describe("search box", () => {
   });
 
   test("/ focuses the search box from anywhere on the page", async () => {
-    const { page, close } = await open(browser, server.url + "/nodes/model.platform.fct_orders", { javaScript: true });
+    const { page, close } = await open(demo.browser, demo.server.url + "/nodes/model.platform.fct_orders", { javaScript: true });
     assert.equal(await page.evaluate(() => document.activeElement?.name ?? null), null);
     await page.keyboard.press("/");
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "Search nodes");
@@ -63,7 +52,7 @@ describe("search box", () => {
 describe("results page", () => {
   test("facets filter the results and a second click removes the filter", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, close } = await open(browser, server.url + "/search?q=revenue", { javaScript });
+      const { page, close } = await open(demo.browser, demo.server.url + "/search?q=revenue", { javaScript });
       const countText = () => page.locator(".result-count").textContent().then((t) => t.replace(/ in [0-9.]+ ms$/, ""));
       const before = await countText();
       for (const facet of ["project", "type", "access", "owner", "contract"]) {
@@ -86,7 +75,7 @@ describe("results page", () => {
 
   test("results come in pages of twenty with previous and next links", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, close } = await open(browser, server.url + "/search?q=type%3Atest", { javaScript });
+      const { page, close } = await open(demo.browser, demo.server.url + "/search?q=type%3Atest", { javaScript });
       assert.match(await page.locator(".result-count").textContent(), /^1–20 of 52 results/);
       assert.equal(await page.locator("li.hit").count(), 20);
       assert.equal(await page.locator(".pager .previous").count(), 0);
@@ -104,7 +93,7 @@ describe("results page", () => {
 
   test("snippets mark the matching words and say which field matched", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, close } = await open(browser, server.url + "/search?q=payment_count", { javaScript });
+      const { page, close } = await open(demo.browser, demo.server.url + "/search?q=payment_count", { javaScript });
       const hit = page.locator('li.hit[data-unique-id="model.platform.fct_orders"]');
       assert.equal(await hit.locator(".matched").textContent(), "matched column");
       const marked = await hit.locator("mark").allTextContents();
@@ -114,7 +103,7 @@ describe("results page", () => {
 
   test("an owner in a hit links to the owner's page", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, close } = await open(browser, server.url + "/search?q=board_pack", { javaScript });
+      const { page, close } = await open(demo.browser, demo.server.url + "/search?q=board_pack", { javaScript });
       await page.locator('li.hit[data-unique-id="exposure.exec_reporting.board_pack"] a.owner').click();
       await page.waitForURL(/\/owners\//);
       await page.waitForSelector("h1.owner-name");
@@ -124,7 +113,7 @@ describe("results page", () => {
 
   test("a query it cannot fully read still searches and says what it ignored", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, close } = await open(browser, server.url + "/search?q=colour%3Ared%20orders", { javaScript });
+      const { page, close } = await open(demo.browser, demo.server.url + "/search?q=colour%3Ared%20orders", { javaScript });
       assert.match(await page.locator(".ignored").textContent(), /colour: is not a filter/);
       await close();
     }));

@@ -156,26 +156,7 @@ pub fn lineage(
     for (i, item) in items.iter().enumerate() {
         let (x, y) = coords[i];
         nodes.push(match item {
-            Item::Node(n) => {
-                let d = &graph[*n];
-                LineageNode {
-                    id: d.unique_id.clone(),
-                    name: d.name.clone(),
-                    project: d.project.clone(),
-                    resource_type: d.resource_type.clone(),
-                    access: d.access.clone(),
-                    contract: d.contract_enforced,
-                    version: d.version.clone(),
-                    version_state: d.version_state.clone(),
-                    materialized: d.materialized.clone(),
-                    test_status: d.test_status.clone(),
-                    external: d.external,
-                    focus: focus.contains(n),
-                    collapsed: None,
-                    x: Some(x),
-                    y: Some(y),
-                }
-            }
+            Item::Node(n) => LineageNode { x: Some(x), y: Some(y), ..lineage_node(&graph[*n], focus.contains(n)) },
             Item::More(owner, children) => {
                 let members = &groups[item];
                 let d = &graph[*owner];
@@ -208,6 +189,27 @@ pub fn lineage(
         width: if visible.is_empty() && groups.is_empty() { 0.0 } else { width },
         height: if visible.is_empty() && groups.is_empty() { 0.0 } else { height },
         ..LineageView::default()
+    }
+}
+
+/// A graph node as the view draws it, without a position.
+pub fn lineage_node(d: &super::GraphNode, focus: bool) -> LineageNode {
+    LineageNode {
+        id: d.unique_id.clone(),
+        name: d.name.clone(),
+        project: d.project.clone(),
+        resource_type: d.resource_type.clone(),
+        access: d.access.clone(),
+        contract: d.contract_enforced,
+        version: d.version.clone(),
+        version_state: d.version_state.clone(),
+        materialized: d.materialized.clone(),
+        test_status: d.test_status.clone(),
+        external: d.external,
+        focus,
+        collapsed: None,
+        x: None,
+        y: None,
     }
 }
 

@@ -7,7 +7,7 @@ use app::dto::{LineageNode, LineageView, MeshEdge, MeshProject, MeshView};
 use petgraph::visit::EdgeRef;
 
 use super::{
-    layout::{layered_positions, lineage, LayoutOptions},
+    layout::{layered_positions, lineage, lineage_node, LayoutOptions},
     selector::{self, SelectorError},
     MeshGraph,
 };
@@ -56,27 +56,8 @@ pub fn lineage_view(
         if selected.len() > MAX_UNCOLLAPSED {
             return Err(ViewError::TooLarge(selected.len()));
         }
-        let mut nodes: Vec<LineageNode> = selected
-            .iter()
-            .map(|&n| {
-                let d = &g.graph[n];
-                LineageNode {
-                    id: d.unique_id.clone(),
-                    name: d.name.clone(),
-                    project: d.project.clone(),
-                    resource_type: d.resource_type.clone(),
-                    access: d.access.clone(),
-                    contract: d.contract_enforced,
-                    version: d.version.clone(),
-                    version_state: d.version_state.clone(),
-                    materialized: d.materialized.clone(),
-                    test_status: d.test_status.clone(),
-                    external: d.external,
-                    focus: focus.contains(&n),
-                    ..LineageNode::default()
-                }
-            })
-            .collect();
+        let mut nodes: Vec<LineageNode> =
+            selected.iter().map(|&n| lineage_node(&g.graph[n], focus.contains(&n))).collect();
         nodes.sort_by(|a, b| a.id.cmp(&b.id));
         let mut edges: Vec<app::dto::LineageEdge> = selected
             .iter()

@@ -178,20 +178,23 @@ fn neighbours(c: &Connection, unique_id: &str, direction: Direction) -> Result<V
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// A `findings` row as selected by the queries below.
+fn finding_row(r: &rusqlite::Row) -> rusqlite::Result<Finding> {
+    Ok(Finding {
+        kind: r.get(0)?,
+        severity: r.get(1)?,
+        project: r.get(2)?,
+        node: r.get(3)?,
+        other: r.get(4)?,
+        message: r.get(5)?,
+    })
+}
+
 fn findings_of(c: &Connection, unique_id: &str) -> Result<Vec<Finding>, StoreError> {
     let mut stmt = c.prepare_cached(
         "SELECT kind, severity, project, node, other, message FROM findings WHERE node = ?1 OR other = ?1 ORDER BY id",
     )?;
-    let rows = stmt.query_map([unique_id], |r| {
-        Ok(Finding {
-            kind: r.get(0)?,
-            severity: r.get(1)?,
-            project: r.get(2)?,
-            node: r.get(3)?,
-            other: r.get(4)?,
-            message: r.get(5)?,
-        })
-    })?;
+    let rows = stmt.query_map([unique_id], finding_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -201,16 +204,7 @@ fn findings_of_project(c: &Connection, project: Option<&str>) -> Result<Vec<Find
         "SELECT kind, severity, project, node, other, message FROM findings
          WHERE ?1 IS NULL OR project = ?1 ORDER BY kind, project, node, id",
     )?;
-    let rows = stmt.query_map([project], |r| {
-        Ok(Finding {
-            kind: r.get(0)?,
-            severity: r.get(1)?,
-            project: r.get(2)?,
-            node: r.get(3)?,
-            other: r.get(4)?,
-            message: r.get(5)?,
-        })
-    })?;
+    let rows = stmt.query_map([project], finding_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
