@@ -25,9 +25,33 @@ pub enum Command {
     Serve(ServeArgs),
     /// Drop projects from the index in DIR; the others stay.
     Remove(RemoveArgs),
+    /// The index's governance findings as a CI gate: exit code 1 when a finding of a
+    /// failing kind exists.
+    Check(CheckArgs),
     /// Search the index as the search box does: words, "phrases", -exclusions, OR,
     /// and owner: project: type: access: tag: contract: group: filters.
     Search(SearchArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    Junit,
+    /// GitHub Actions workflow commands (`::error …`).
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The data folder that holds the index; without it, the embedded demo mesh.
+    #[arg(long, env = "MESHLENS_DATA", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Finding kinds that fail the check (default: every kind).
+    #[arg(long = "fail-on", value_name = "KIND", num_args = 1.., value_parser = clap::builder::PossibleValuesParser::new(crate::mesh::FINDING_KINDS))]
+    pub fail_on: Vec<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: CheckFormat,
 }
 
 #[derive(Debug, Args)]

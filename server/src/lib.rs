@@ -1,6 +1,7 @@
 //! meshlens: the engine (artifacts, mesh, store, search) and the HTTP server.
 
 pub mod artifacts;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -11,7 +11,8 @@ use std::{
 use anyhow::Context;
 use clap::{CommandFactory, Parser};
 use server::{
-    cli::{Cli, Command, IndexArgs, RemoveArgs, SearchArgs, ServeArgs},
+    check as checks,
+    cli::{CheckArgs, CheckFormat, Cli, Command, IndexArgs, RemoveArgs, SearchArgs, ServeArgs},
     config::{self, ProjectSource},
     demo,
     engine::Engine,
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve(args).map(|()| ExitCode::SUCCESS),
         Command::Remove(args) => remove(args),
         Command::Search(args) => search(args),
+        Command::Check(args) => check(args),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
@@ -138,9 +140,9 @@ impl ProgressBar {
     }
 }
 
-fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
-    use app::catalog::Catalog;
-    let engine = match &args.data {
+/// The index in `--data`, or the embedded demo mesh without it.
+fn open_index(data: Option<&PathBuf>) -> anyhow::Result<Engine> {
+    Ok(match data {
         Some(dir) => {
             let data = DataDir::new(dir);
             anyhow::ensure!(
@@ -155,7 +157,26 @@ fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
             let (tmp, data) = demo::prepare()?;
             Engine::open(data, true, Some(tmp))?
         }
+    })
+}
+
+fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    use app::catalog::Catalog;
+    let engine = open_index(args.data.as_ref())?;
+    let findings = engine.governance().map_err(|e| anyhow::anyhow!(e.0))?.findings;
+    let output = match args.format {
+        CheckFormat::Text => checks::text(&findings, &args.fail_on),
+        CheckFormat::Json => checks::json(&findings, &args.fail_on),
+        CheckFormat::Junit => checks::junit(&findings, &args.fail_on),
+        CheckFormat::Github => checks::github(&findings, &args.fail_on),
     };
+    print_out(&output)?;
+    Ok(if checks::failing(&findings, &args.fail_on).is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
+    use app::catalog::Catalog;
+    let engine = open_index(args.data.as_ref())?;
     let query = args.query.join(" ");
     let results = engine.search(&query, usize::from(args.limit), 0).map_err(|e| anyhow::anyhow!(e.0))?;
     if args.json {

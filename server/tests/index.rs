@@ -329,3 +329,42 @@ fn a_killed_index_run_leaves_the_served_index_intact() {
     assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
     assert_eq!(counts(&DataDir::new(&data)).len(), 4);
 }
+
+#[test]
+fn check_fails_ci_on_known_findings_and_passes_when_they_are_excluded() {
+    let (tmp, _data) = common::indexed_demo();
+    let bin = env!("CARGO_BIN_EXE_meshlens");
+    let data = tmp.path().join("data");
+    let run = |args: &[&str]| Command::new(bin).arg("check").arg("--data").arg(&data).args(args).output().unwrap();
+
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(1), "the demo mesh has findings");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("FAIL private_ref marketing model.marketing.mkt_customer_contacts"), "{text}");
+    assert!(text.trim_end().ends_with("14 findings, 14 failing"), "{text}");
+
+    let out = run(&["--fail-on", "missing_latest_version"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = run(&["--fail-on", "private_ref", "missing_latest_version"]);
+    assert_eq!(out.status.code(), Some(1));
+
+    let out = run(&["--format", "json", "--fail-on", "deprecated_ref"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["failing"], 1);
+    assert_eq!(report["findings"].as_array().unwrap().len(), 14);
+
+    let out = run(&["--format", "junit"]);
+    let xml = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        xml.starts_with("<?xml") && xml.contains("<testsuites name=\"meshlens check\" tests=\"14\" failures=\"14\">"),
+        "{xml}"
+    );
+    assert_eq!(xml.matches("<testcase ").count(), 14);
+
+    let out = run(&["--format", "github", "--fail-on", "private_ref"]);
+    let annotations = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(annotations.lines().filter(|l| l.starts_with("::error title=meshlens private_ref::")).count(), 1);
+    assert_eq!(annotations.lines().filter(|l| l.starts_with("::warning ")).count(), 13);
+
+    assert_eq!(run(&["--fail-on", "nope"]).status.code(), Some(2));
+}

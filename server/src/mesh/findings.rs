@@ -6,6 +6,17 @@ use app::dto::Finding;
 
 use super::resolve::{Edge, ResolvedNode};
 
+/// Every kind of finding, as stored and as `meshlens check --fail-on` names them.
+pub const FINDING_KINDS: [&str; 7] = [
+    "private_ref",
+    "protected_ref",
+    "deprecated_ref",
+    "unpinned_ref",
+    "public_without_contract",
+    "contract_type_mismatch",
+    "missing_latest_version",
+];
+
 /// Node kinds that make refs a governance rule applies to (tests follow their model).
 fn makes_refs(resource_type: &str) -> bool {
     !matches!(resource_type, "test" | "unit_test")
