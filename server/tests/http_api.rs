@@ -20,14 +20,23 @@ async fn get_json(app: &Router, uri: &str) -> (u16, Value) {
     (status, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{uri}: {e}: {body}")))
 }
 
-fn app() -> (tempfile::TempDir, Router) {
+/// One router over the indexed demo mesh for the whole file, and one test at a time:
+/// `meshlens serve` builds its router once, and Leptos rendering pages for several
+/// routers at once in one process has hung under load.
+static SHARED: std::sync::LazyLock<(tempfile::TempDir, Router)> = std::sync::LazyLock::new(|| {
     let (tmp, engine) = common::engine();
     (tmp, server::http::app(engine))
+});
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+async fn app() -> (tokio::sync::MutexGuard<'static, ()>, Router) {
+    let serial = SERIAL.lock().await;
+    (serial, SHARED.1.clone())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_reports_the_served_generation() {
-    let (_tmp, app) = app();
+    let (_serial, app) = app().await;
     let (status, body) = get_json(&app, "/healthz").await;
     assert_eq!(status, 200);
     assert_eq!(body["status"], "ok");
@@ -37,7 +46,7 @@ async fn healthz_reports_the_served_generation() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn projects_carry_versions_and_counts() {
-    let (_tmp, app) = app();
+    let (_serial, app) = app().await;
     let (status, body) = get_json(&app, "/api/v1/projects").await;
     assert_eq!(status, 200);
     let projects = body["projects"].as_array().unwrap();
@@ -64,7 +73,7 @@ async fn projects_carry_versions_and_counts() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_lists_its_neighbours_with_cross_project_and_inferred_marks() {
-    let (_tmp, app) = app();
+    let (_serial, app) = app().await;
     let (status, node) = get_json(&app, "/api/v1/nodes/model.platform.fct_orders").await;
     assert_eq!(status, 200);
     assert_eq!(node["name"], "fct_orders");
@@ -87,7 +96,7 @@ async fn a_node_lists_its_neighbours_with_cross_project_and_inferred_marks() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_nodes_and_routes_are_real_404s() {
-    let (_tmp, app) = app();
+    let (_serial, app) = app().await;
     let (status, body) = get_json(&app, "/api/v1/nodes/model.nowhere.nothing").await;
     assert_eq!(status, 404);
     assert_eq!(body["error"]["code"], "node_not_found");
@@ -107,7 +116,7 @@ async fn unknown_nodes_and_routes_are_real_404s() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_are_rendered_on_the_server() {
-    let (_tmp, app) = app();
+    let (_serial, app) = app().await;
     let (status, html) = get(&app, "/").await;
     assert_eq!(status, 200);
     for project in common::PROJECTS {
@@ -123,7 +132,7 @@ async fn pages_are_rendered_on_the_server() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_finds_by_name_prefix() {
-    let (_tmp, app) = app();
+    let (_serial, app) = app().await;
     let (status, body) = get_json(&app, "/api/v1/search?q=fct_ord&limit=5").await;
     assert_eq!(status, 200);
     assert_eq!(body["hits"][0]["unique_id"], "model.platform.fct_orders");
@@ -134,7 +143,7 @@ async fn search_finds_by_name_prefix() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn static_files_are_embedded() {
-    let (_tmp, app) = app();
+    let (_serial, app) = app().await;
     let (status, css) = get(&app, "/pkg/meshlens.css").await;
     assert_eq!(status, 200);
     assert!(css.contains("prefers-color-scheme"));
@@ -144,7 +153,7 @@ async fn static_files_are_embedded() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_answers_facets_snippets_and_pages() {
-    let (_tmp, app) = app();
+    let (_serial, app) = app().await;
     let (status, body) = get_json(&app, "/api/v1/search?q=revenue&limit=2").await;
     assert_eq!(status, 200);
     let total = body["total"].as_u64().unwrap();
@@ -175,7 +184,7 @@ async fn search_answers_facets_snippets_and_pages() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn owners_list_and_owner_pages() {
-    let (_tmp, app) = app();
+    let (_serial, app) = app().await;
     let (status, body) = get_json(&app, "/api/v1/owners").await;
     assert_eq!(status, 200);
     let owners = body["owners"].as_array().unwrap();
@@ -200,7 +209,7 @@ async fn owners_list_and_owner_pages() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_carries_what_reviewers_check() {
-    let (_tmp, app) = app();
+    let (_serial, app) = app().await;
     let (_, node) = get_json(&app, "/api/v1/nodes/model.platform.dim_customers.v1").await;
     assert_eq!(node["version_state"], "deprecated");
     assert_eq!(node["ref_snippet"], "{{ ref('platform', 'dim_customers', v=1) }}");
@@ -223,7 +232,7 @@ async fn a_node_carries_what_reviewers_check() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn project_groups_versions_and_governance_views() {
-    let (_tmp, app) = app();
+    let (_serial, app) = app().await;
     let (status, platform) = get_json(&app, "/api/v1/projects/platform").await;
     assert_eq!(status, 200);
     assert_eq!(platform["public_models"].as_array().unwrap().len(), 6);
@@ -278,7 +287,7 @@ async fn project_groups_versions_and_governance_views() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lineage_views_are_laid_out_and_explain_bad_selectors() {
-    let (_tmp, app) = app();
+    let (_serial, app) = app().await;
     let (status, view) = get_json(&app, "/api/v1/lineage?select=%2Bfct_orders%2B1").await;
     assert_eq!(status, 200, "{view}");
     let ids: Vec<&str> = view["nodes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap()).collect();
@@ -318,7 +327,7 @@ async fn lineage_views_are_laid_out_and_explain_bad_selectors() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_mesh_counts_refs_between_projects() {
-    let (_tmp, app) = app();
+    let (_serial, app) = app().await;
     let (status, mesh) = get_json(&app, "/api/v1/mesh").await;
     assert_eq!(status, 200);
     let names: Vec<&str> = mesh["projects"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
@@ -339,7 +348,7 @@ async fn the_mesh_counts_refs_between_projects() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn responses_carry_security_headers_and_pages_a_nonce_policy() {
-    let (_tmp, app) = app();
+    let (_serial, app) = app().await;
     let response = app
         .clone()
         .oneshot(Request::get("/nodes/model.platform.fct_orders").body(Body::empty()).unwrap())
@@ -376,7 +385,7 @@ async fn responses_carry_security_headers_and_pages_a_nonce_policy() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn static_files_are_served_precompressed_and_revalidated() {
-    let (_tmp, app) = app();
+    let (_serial, app) = app().await;
     let get_css = |encoding: &'static str| {
         let app = app.clone();
         async move {

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_params_map;
 use crate::{
     api::{get_lineage, get_node},
     components::{CodeBlock, CopyButton, LineageGraph, NodeLinkList, ViewSettings},
-    dto::{Column, Constraint, Freshness, NodeDetail, Owner, TestSummary},
+    dto::{Column, Constraint, Freshness, LineageView, NodeDetail, Owner, TestSummary},
     node_href, owner_href, project_href,
 };
 
@@ -15,11 +15,18 @@ pub fn NodePage() -> impl IntoView {
     let params = use_params_map();
     let unique_id = move || params.read().get("id").unwrap_or_default();
     let node = Resource::new(unique_id, get_node);
+    // Both resources start with the page, and one Suspend awaits both: a resource
+    // created inside another's Suspend can race the server's "all resolved" check.
+    let mini = Resource::new(unique_id, |id| get_lineage(format!("1+{id}+1"), String::new(), String::new()));
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match node.await {
-                    Ok(Some(node)) => view! { <NodeView node/> }.into_any(),
+                let (node, mini) = (node.await, mini.await);
+                match node {
+                    Ok(Some(node)) => {
+                        let mini = mini.ok().and_then(Result::ok).filter(|v| v.nodes.len() > 1);
+                        view! { <NodeView node mini/> }.into_any()
+                    }
                     Ok(None) => {
                         super::set_not_found_status();
                         view! {
@@ -40,7 +47,7 @@ pub fn NodePage() -> impl IntoView {
 }
 
 #[component]
-fn NodeView(node: NodeDetail) -> impl IntoView {
+fn NodeView(node: NodeDetail, mini: Option<LineageView>) -> impl IntoView {
     let NodeDetail {
         unique_id,
         name,
@@ -147,7 +154,7 @@ fn NodeView(node: NodeDetail) -> impl IntoView {
                     <ul>{contract.constraints.iter().map(|c| view! { <li><code>{constraint_text(c)}</code></li> }).collect_view()}</ul>
                 </section>
             })}
-            <MiniLineage unique_id=unique_id.clone()/>
+            <MiniLineage unique_id=unique_id.clone() view=mini/>
             <section class="lineage-lists">
                 <div>
                     <h2>"Parents"</h2>
@@ -195,24 +202,16 @@ fn NodeView(node: NodeDetail) -> impl IntoView {
 
 /// One hop up and down, drawn; the full view is a click away.
 #[component]
-fn MiniLineage(unique_id: String) -> impl IntoView {
-    let select = format!("1+{unique_id}+1");
+fn MiniLineage(unique_id: String, view: Option<LineageView>) -> impl IntoView {
     let full = crate::links::lineage_href(&format!("2+{unique_id}+2"), "", "", &[]);
-    let view_data = Resource::new(move || select.clone(), |s| get_lineage(s, String::new(), String::new()));
+    let settings = ViewSettings { lens: "project".into(), ..ViewSettings::default() };
     view! {
         <section class="mini-lineage">
             <h2>"Lineage " <a class="open-lineage" href=full>"open full view"</a></h2>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match view_data.await {
-                        Ok(Ok(v)) if v.nodes.len() > 1 => {
-                            let settings = ViewSettings { lens: "project".into(), ..ViewSettings::default() };
-                            view! { <LineageGraph view=v settings compact=true/> }.into_any()
-                        }
-                        _ => view! { <p class="muted">"No lineage."</p> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {match view {
+                Some(v) => view! { <LineageGraph view=v settings compact=true/> }.into_any(),
+                None => view! { <p class="muted">"No lineage."</p> }.into_any(),
+            }}
         </section>
     }
 }
