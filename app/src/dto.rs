@@ -87,6 +87,10 @@ pub struct Column {
     /// Tests on this column with their latest status.
     #[serde(default)]
     pub tests: Vec<TestSummary>,
+    /// The declared and warehouse types differ in meaning (the rule the
+    /// `contract_type_mismatch` finding applies).
+    #[serde(default)]
+    pub type_mismatch: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -280,7 +280,7 @@ fn ColumnTable(columns: Vec<Column>, contract_enforced: bool) -> impl IntoView {
                     {columns
                         .into_iter()
                         .map(|c| {
-                            let differs = matches!((&c.data_type, &c.catalog_type), (Some(a), Some(b)) if !same_type_text(a, b));
+                            let differs = c.type_mismatch;
                             view! {
                                 <tr class:type-mismatch=differs data-column=c.name.clone()>
                                     <th scope="row"><code>{c.name.clone()}</code></th>
@@ -303,26 +303,6 @@ fn ColumnTable(columns: Vec<Column>, contract_enforced: bool) -> impl IntoView {
             </div>
         </section>
     }
-}
-
-/// Declared and warehouse types are compared as the engine compares them: case and
-/// spacing aside (the server's findings apply the full synonym table).
-fn same_type_text(a: &str, b: &str) -> bool {
-    let norm = |s: &str| s.to_ascii_lowercase().replace(' ', "");
-    let (a, b) = (norm(a), norm(b));
-    let alias = |s: &str| -> String {
-        match s {
-            "int" | "int4" | "integer" => "integer".into(),
-            "bigint" | "int8" => "bigint".into(),
-            "varchar" | "text" | "string" => "text".into(),
-            "double" | "float8" | "doubleprecision" => "double".into(),
-            "bool" | "boolean" => "boolean".into(),
-            "timestamp" | "datetime" => "timestamp".into(),
-            s if s.starts_with("varchar(") => "text".into(),
-            s => s.replace("numeric", "decimal"),
-        }
-    };
-    alias(&a) == alias(&b)
 }
 
 /// `unique_fct_orders_order_id` is long; the test kind says enough in a cell.

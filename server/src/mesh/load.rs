@@ -286,6 +286,7 @@ fn columns_of(n: &ManifestNode, catalog: Option<&Catalog>) -> Vec<Column> {
                 catalog_type: c.data_type.clone(),
                 constraints: Vec::new(),
                 tests: Vec::new(),
+                type_mismatch: false,
             })
             .collect();
     }
@@ -299,6 +300,7 @@ fn columns_of(n: &ManifestNode, catalog: Option<&Catalog>) -> Vec<Column> {
             catalog_type: catalog.and_then(|cat| cat.column_type(&n.unique_id, &c.name)).map(str::to_string),
             constraints: c.constraints.iter().map(constraint).collect(),
             tests: Vec::new(),
+            type_mismatch: false,
         })
         .collect()
 }

@@ -238,6 +238,8 @@ fn detail(
         .iter()
         .cloned()
         .map(|mut c: Column| {
+            c.type_mismatch =
+                matches!((&c.data_type, &c.catalog_type), (Some(a), Some(b)) if !crate::mesh::same_type(a, b));
             c.tests = tests
                 .iter()
                 .filter(|t| t.column.as_deref().is_some_and(|col| col.eq_ignore_ascii_case(&c.name)))
