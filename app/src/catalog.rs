@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::dto::{
     GovernanceView, GroupView, LineageView, MeshView, NodeDetail, OwnerDetail, OwnerSummary, ProjectDetail,
-    ProjectSummary, SearchResults, SiteInfo, VersionsView,
+    ProjectSummary, Review, ReviewSummary, SearchResults, SiteInfo, VersionsView,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +31,10 @@ pub trait Catalog: Send + Sync + 'static {
     fn owners(&self) -> Result<Vec<OwnerSummary>, CatalogError>;
     fn owner(&self, key: &str) -> Result<Option<OwnerDetail>, CatalogError>;
     fn search(&self, query: &str, limit: usize, offset: usize) -> Result<SearchResults, CatalogError>;
+    /// A diff kept for its review page.
+    fn review(&self, id: &str) -> Result<Option<Review>, CatalogError>;
+    /// The kept diffs, newest first.
+    fn reviews(&self) -> Result<Vec<ReviewSummary>, CatalogError>;
 }
 
 pub type SharedCatalog = Arc<dyn Catalog>;

@@ -1,6 +1,9 @@
 //! Types both sides share: what the server sends and the pages render.
 //! They carry only what a page shows, never a whole manifest.
 
+mod diff;
+
+pub use diff::{Change, DiffReport, DownstreamNode, Review, ReviewSummary};
 use serde::{Deserialize, Serialize};
 
 /// What every page needs to know about the running instance.
@@ -395,6 +398,12 @@ pub struct LineageNode {
     pub focus: bool,
     /// For a "+N more" node: the ids it holds.
     pub collapsed: Option<Vec<String>>,
+    /// On a review's graph: changed_breaking, changed or downstream.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<String>,
+    /// On a review's graph: the node's owners.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owners: Vec<String>,
     /// Position of the node's top-left corner; absent without layout.
     pub x: Option<f64>,
     pub y: Option<f64>,

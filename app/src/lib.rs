@@ -83,6 +83,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/governance") view=pages::GovernancePage ssr=SsrMode::Async/>
                     <Route path=path!("/owners") view=pages::OwnersPage ssr=SsrMode::Async/>
                     <Route path=path!("/owners/:key") view=pages::OwnerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/review") view=pages::ReviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/review/:id") view=pages::ReviewDetailPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -16,6 +16,9 @@ pub const LENSES: [(&str, &str); 6] = [
 const PALETTE: [&str; 10] =
     ["#4c78a8", "#f58518", "#54a24b", "#b279a2", "#e45756", "#72b7b2", "#eeca3b", "#9d755d", "#ff9da6", "#bab0ac"];
 
+/// The lenses of a review's graph: what a change reaches, by project, by owner.
+pub const REVIEW_LENSES: [(&str, &str); 3] = [("impact", "Impact"), ("project", "Project"), ("owner", "Owner")];
+
 /// The value of a node under a lens.
 pub fn lens_value(lens: &str, node: &LineageNode) -> String {
     let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".to_string());
@@ -25,6 +28,8 @@ pub fn lens_value(lens: &str, node: &LineageNode) -> String {
         "materialized" => or_none(&node.materialized),
         "contract" => if node.contract { "enforced" } else { "none" }.to_string(),
         "tests" => or_none(&node.test_status),
+        "impact" => or_none(&node.impact),
+        "owner" => node.owners.first().cloned().unwrap_or_else(|| "none".to_string()),
         _ => node.project.clone(),
     }
 }
@@ -32,6 +37,9 @@ pub fn lens_value(lens: &str, node: &LineageNode) -> String {
 /// A colour for a lens value: fixed meanings where there are some, else a stable pick.
 pub fn lens_colour(lens: &str, value: &str) -> &'static str {
     match (lens, value) {
+        ("impact", "changed_breaking") => "#d64545",
+        ("impact", "changed") => "#d9a21b",
+        ("impact", "downstream") => "#4c78a8",
         ("access", "public") | ("contract", "enforced") | ("tests", "pass") => "#2e9e5b",
         ("access", "protected") | ("tests", "warn") => "#d9a21b",
         ("access", "private") | ("tests", "fail") | ("tests", "error") => "#d64545",

@@ -10,6 +10,7 @@ mod not_found;
 mod owner;
 mod owners;
 mod project;
+mod review;
 mod search;
 mod versions;
 
@@ -23,6 +24,7 @@ pub use not_found::NotFound;
 pub use owner::OwnerPage;
 pub use owners::OwnersPage;
 pub use project::ProjectPage;
+pub use review::{ReviewDetailPage, ReviewPage};
 pub use search::SearchPage;
 pub use versions::VersionsPage;
 

@@ -28,6 +28,9 @@ pub enum Command {
     /// The index's governance findings as a CI gate: exit code 1 when a finding of a
     /// failing kind exists.
     Check(CheckArgs),
+    /// What a project's new artifacts change in the mesh: breaking contract and mesh
+    /// changes and everything downstream they reach. Exit code 1 when a change breaks.
+    Diff(DiffArgs),
     /// Search the index as the search box does: words, "phrases", -exclusions, OR,
     /// and owner: project: type: access: tag: contract: group: filters.
     Search(SearchArgs),
@@ -42,6 +45,27 @@ pub enum CheckFormat {
     Github,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+    /// A summary to paste into a pull request.
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The mesh to compare with: a meshlens data folder (its published index) or a
+    /// folder of dbt artifacts (one project, or folders of several).
+    #[arg(long, value_name = "DIR_OR_INDEX")]
+    pub base: PathBuf,
+    /// The new artifacts: one dbt project folder or target/ folder a project.
+    #[arg(long, required = true, num_args = 1.., value_name = "PATH")]
+    pub head: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: DiffFormat,
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// The data folder that holds the index; without it, the embedded demo mesh.
@@ -52,6 +76,10 @@ pub struct CheckArgs {
     pub fail_on: Vec<String>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: CheckFormat,
+    /// Check the mesh as it would be with these projects' new artifacts (project
+    /// folders or target/ folders) in place of the indexed ones.
+    #[arg(long, num_args = 1.., value_name = "PATH")]
+    pub head: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -2,17 +2,19 @@
 //! `meshlens index` publishes it. Requests in flight keep the generation they began with.
 
 use std::{
-    collections::{HashMap, HashSet},
+    collections::{HashMap, HashSet, VecDeque},
     sync::{Arc, Mutex, RwLock},
 };
 
 use app::{
     catalog::{Catalog, CatalogError},
-    dto::{LineageView, MeshView, NodeDetail, ProjectSummary, SearchResults, SiteInfo},
+    dto::{LineageView, MeshView, NodeDetail, ProjectSummary, Review, ReviewSummary, SearchResults, SiteInfo},
 };
 
 use crate::{
+    diff::{self, Base},
     graph::{view, MeshGraph},
+    mesh::ProjectRecord,
     search::SearchIndex,
     store::{DataDir, Reader, StoreError},
 };
@@ -24,6 +26,8 @@ pub struct Generation {
     pub graph: MeshGraph,
     /// Lineage views already laid out, by (select, exclude, expanded).
     lineage_cache: Mutex<HashMap<String, Arc<LineageView>>>,
+    /// The resolved mesh diffs compare with, built on the first diff.
+    diff_base: Mutex<Option<Arc<Base>>>,
 }
 
 /// Views kept per generation; the cache starts over when it is full.
@@ -55,6 +59,18 @@ impl Generation {
         Ok(view)
     }
 
+    /// The base of a diff against this generation.
+    pub fn diff_base(&self) -> Result<Arc<Base>, StoreError> {
+        let mut slot = self.diff_base.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(base) = slot.as_ref() {
+            return Ok(base.clone());
+        }
+        let label = format!("the served index (generation {})", self.name);
+        let base = Arc::new(Base::from_projects(label, &self.reader.project_records()?));
+        *slot = Some(base.clone());
+        Ok(base)
+    }
+
     fn open(data: &DataDir, name: &str) -> Result<Self, StoreError> {
         let path = data.generation_path(name);
         let reader = Reader::open(&path.join(crate::store::layout_files::DATABASE_FILE))?;
@@ -65,6 +81,7 @@ impl Generation {
             reader,
             graph,
             lineage_cache: Mutex::new(HashMap::new()),
+            diff_base: Mutex::new(None),
         })
     }
 }
@@ -73,13 +90,21 @@ pub struct Engine {
     data: DataDir,
     demo: bool,
     current: RwLock<Option<Arc<Generation>>>,
+    /// Diffs made through the API or the review page, newest last.
+    reviews: Mutex<VecDeque<Arc<Review>>>,
     /// Keeps the demo mesh's temporary folder alive as long as the engine.
     _demo_dir: Option<tempfile::TempDir>,
 }
 
 impl Engine {
     pub fn open(data: DataDir, demo: bool, demo_dir: Option<tempfile::TempDir>) -> Result<Self, StoreError> {
-        let engine = Engine { data, demo, current: RwLock::new(None), _demo_dir: demo_dir };
+        let engine = Engine {
+            data,
+            demo,
+            current: RwLock::new(None),
+            reviews: Mutex::new(VecDeque::new()),
+            _demo_dir: demo_dir,
+        };
         engine.refresh()?;
         Ok(engine)
     }
@@ -117,6 +142,51 @@ impl Engine {
             .and_then(|c| c.clone())
             .ok_or_else(|| CatalogError("no index has been published yet".to_string()))
     }
+}
+
+/// Reviews the server keeps in memory; the oldest goes first.
+const REVIEWS_KEPT: usize = 50;
+
+impl Engine {
+    /// Diffs `head` against the served index and keeps the result for the review page.
+    pub fn review(&self, head: &[ProjectRecord]) -> Result<Arc<Review>, CatalogError> {
+        let generation = self.generation()?;
+        let base = generation.diff_base().map_err(catalog_error)?;
+        let report = diff::diff(&base, head);
+        let review = Arc::new(Review {
+            id: review_id(&report),
+            created: now_rfc3339(),
+            markdown: diff::markdown(&report),
+            lineage: diff::impact_view(&base, &report),
+            report,
+        });
+        let mut reviews = self.reviews.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if reviews.len() >= REVIEWS_KEPT {
+            reviews.pop_front();
+        }
+        reviews.push_back(review.clone());
+        Ok(review)
+    }
+}
+
+/// Unguessable enough that one reviewer cannot stumble on another's diff.
+fn review_id(report: &app::dto::DiffReport) -> String {
+    use sha2::{Digest, Sha256};
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let mut hasher = Sha256::new();
+    hasher.update(COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed).to_le_bytes());
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+    hasher.update(nanos.to_le_bytes());
+    hasher.update(std::process::id().to_le_bytes());
+    hasher.update(serde_json::to_vec(report).unwrap_or_default());
+    format!("{:x}", hasher.finalize())[..20].to_string()
+}
+
+fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs();
+    let (days, rest) = ((secs / 86_400) as i64, secs % 86_400);
+    let (y, m, d) = crate::mesh::civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60)
 }
 
 fn catalog_error(e: impl std::fmt::Display) -> CatalogError {
@@ -171,6 +241,26 @@ impl Catalog for Engine {
 
     fn mesh(&self) -> Result<MeshView, CatalogError> {
         Ok(view::mesh_view(&self.generation()?.graph))
+    }
+
+    fn review(&self, id: &str) -> Result<Option<Review>, CatalogError> {
+        let reviews = self.reviews.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok(reviews.iter().find(|r| r.id == id).map(|r| (**r).clone()))
+    }
+
+    fn reviews(&self) -> Result<Vec<ReviewSummary>, CatalogError> {
+        let reviews = self.reviews.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok(reviews
+            .iter()
+            .rev()
+            .map(|r| ReviewSummary {
+                id: r.id.clone(),
+                created: r.created.clone(),
+                projects: r.report.projects.clone(),
+                changes: r.report.changes.len() as u64,
+                breaking: r.report.breaking,
+            })
+            .collect())
     }
 
     fn search(&self, query: &str, limit: usize, offset: usize) -> Result<SearchResults, CatalogError> {

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use petgraph::{graph::NodeIndex, visit::EdgeRef, Direction, Graph};
 
-use crate::mesh::EdgeKind;
+use crate::mesh::{EdgeKind, Mesh, NodeRecord};
 use selector::{glob_match, Atom, Selector};
 
 /// What selection, layout and lenses need of a node.
@@ -38,6 +38,42 @@ pub struct GraphNode {
     pub generic_test: bool,
     /// Generic tests: the test's name (`unique`, `not_null`, `accepted_values`, ...).
     pub test_name: Option<String>,
+}
+
+impl GraphNode {
+    /// A resolved node as the graph holds it; `today` decides deprecated versions.
+    pub fn from_record(r: NodeRecord, project: String, external: bool, today: &str) -> Self {
+        let mut owners: Vec<String> = Vec::new();
+        for o in &r.owners {
+            for key in o.name.iter().chain(o.email.iter()) {
+                if !owners.contains(key) {
+                    owners.push(key.clone());
+                }
+            }
+        }
+        GraphNode {
+            version_state: r.version_state(today).map(str::to_string),
+            generic_test: r.test.as_ref().is_some_and(|t| t.test_name.is_some()),
+            test_name: r.test.as_ref().and_then(|t| t.test_name.clone()),
+            unique_id: r.unique_id,
+            name: r.name,
+            project,
+            package: r.package,
+            resource_type: r.resource_type,
+            access: r.access,
+            group: r.group,
+            tags: r.tags,
+            path: r.original_file_path,
+            version: r.version,
+            materialized: r.materialized,
+            contract_enforced: r.contract_enforced,
+            owners,
+            source_name: r.source_name,
+            external,
+            status: r.status,
+            test_status: None,
+        }
+    }
 }
 
 pub struct MeshGraph {
@@ -82,6 +118,18 @@ impl MeshGraph {
             }
         }
         MeshGraph { graph, by_id, follow_inferred: true }
+    }
+
+    /// The graph of a mesh resolved in memory (not read back from an index).
+    pub fn from_mesh(mesh: &Mesh) -> Self {
+        let today = crate::mesh::today();
+        let nodes = mesh
+            .nodes
+            .iter()
+            .map(|n| GraphNode::from_record(n.record.clone(), n.project.clone(), n.external, &today))
+            .collect();
+        let edges = mesh.edges.iter().map(|e| (e.parent.clone(), e.child.clone(), e.kind)).collect();
+        MeshGraph::new(nodes, edges)
     }
 
     pub fn index_of(&self, unique_id: &str) -> Option<NodeIndex> {

@@ -3,6 +3,7 @@
 
 mod api;
 mod assets;
+mod diff;
 mod error;
 
 use std::sync::Arc;
@@ -10,9 +11,10 @@ use std::sync::Arc;
 use app::{catalog::SharedCatalog, shell, App};
 use axum::{
     body::Body,
+    extract::DefaultBodyLimit,
     extract::{FromRef, Request, State},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
     Router,
 };
 use http::StatusCode;
@@ -60,6 +62,15 @@ pub fn app(engine: Arc<Engine>) -> Router {
             move || shell(options.clone())
         })
         .fallback(move |state: State<AppState>, req: Request<Body>| page_not_found(state, req, context.clone()))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // Head artifacts for a diff are whole manifests.
+        .merge(
+            Router::new()
+                .route("/api/v1/diff", post(diff::api))
+                .route("/review", post(diff::form))
+                .layer(DefaultBodyLimit::disable())
+                .layer(RequestBodyLimitLayer::new(diff::MAX_UPLOAD_BYTES)),
+        )
         // Pages set their own Content-Security-Policy with the request's nonce; JSON and
         // files get one that allows nothing.
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -70,7 +81,6 @@ pub fn app(engine: Arc<Engine>) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .with_state(state)
 }

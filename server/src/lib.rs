@@ -5,6 +5,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod diff;
 pub mod engine;
 pub mod graph;
 pub mod http;

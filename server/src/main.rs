@@ -12,9 +12,9 @@ use anyhow::Context;
 use clap::{CommandFactory, Parser};
 use server::{
     check as checks,
-    cli::{CheckArgs, CheckFormat, Cli, Command, IndexArgs, RemoveArgs, SearchArgs, ServeArgs},
+    cli::{CheckArgs, CheckFormat, Cli, Command, DiffArgs, DiffFormat, IndexArgs, RemoveArgs, SearchArgs, ServeArgs},
     config::{self, ProjectSource},
-    demo,
+    demo, diff,
     engine::Engine,
     http, indexer,
     store::DataDir,
@@ -35,6 +35,7 @@ fn main() -> ExitCode {
         Command::Remove(args) => remove(args),
         Command::Search(args) => search(args),
         Command::Check(args) => check(args),
+        Command::Diff(args) => run_diff(args),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
@@ -163,7 +164,17 @@ fn open_index(data: Option<&PathBuf>) -> anyhow::Result<Engine> {
 fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     use app::catalog::Catalog;
     let engine = open_index(args.data.as_ref())?;
-    let findings = engine.governance().map_err(|e| anyhow::anyhow!(e.0))?.findings;
+    let findings = if args.head.is_empty() {
+        engine.governance().map_err(|e| anyhow::anyhow!(e.0))?.findings
+    } else {
+        // The mesh as it would be once the head projects are indexed.
+        let head = diff::load_head(&args.head)?;
+        let generation = engine.generation().map_err(|e| anyhow::anyhow!(e.0))?;
+        let mut projects = generation.reader.project_records()?;
+        projects.retain(|p| !head.iter().any(|h| h.name == p.name));
+        projects.extend(head);
+        server::mesh::resolve(&projects).findings
+    };
     let output = match args.format {
         CheckFormat::Text => checks::text(&findings, &args.fail_on),
         CheckFormat::Json => checks::json(&findings, &args.fail_on),
@@ -172,6 +183,26 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     };
     print_out(&output)?;
     Ok(if checks::failing(&findings, &args.fail_on).is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// Exit codes: 0 nothing breaks, 1 a change breaks, 2 the comparison could not be made.
+fn run_diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
+    let compared = diff::load_base(&args.base).and_then(|base| Ok((diff::load_head(&args.head)?, base)));
+    let (head, base) = match compared {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let report = diff::diff(&base, &head);
+    let output = match args.format {
+        DiffFormat::Text => diff::text(&report),
+        DiffFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
+        DiffFormat::Markdown => diff::markdown(&report),
+    };
+    print_out(&output)?;
+    Ok(if report.breaking > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
 fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {

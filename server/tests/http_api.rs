@@ -419,3 +419,76 @@ async fn static_files_are_served_precompressed_and_revalidated() {
         .unwrap();
     assert_eq!(response.status(), 304);
 }
+
+async fn post(app: &Router, uri: &str, content_type: &str, body: Vec<u8>) -> axum::response::Response {
+    let request = Request::post(uri)
+        .header("content-type", content_type)
+        .header("content-length", body.len())
+        .body(Body::from(body))
+        .unwrap();
+    app.clone().oneshot(request).await.unwrap()
+}
+
+fn diff_case(case: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/demo-mesh/diffs")
+        .join(case)
+        .join("manifest.json");
+    std::fs::read(path).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_posted_manifest_is_diffed_against_the_served_index() {
+    let (_serial, app) = app().await;
+    let response = post(&app, "/api/v1/diff", "application/json", diff_case("version_removed")).await;
+    assert_eq!(response.status(), 200);
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.starts_with("/review/"), "{location}");
+    let report: Value = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(report["breaking"], 1);
+    assert_eq!(report["projects"], serde_json::json!(["platform"]));
+    assert_eq!(report["changes"][0]["kind"], "version_removed");
+    assert_eq!(report["changes"][0]["downstream"][0]["unique_id"], "model.marketing.mkt_customers_legacy");
+
+    // The review page of that diff, server-rendered.
+    let (status, page) = get(&app, &location).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("1 breaking change in platform"), "{page}");
+    assert!(page.contains("mkt_customers_legacy"));
+
+    // The same manifest as a multipart upload, as the review page's form sends it.
+    let boundary = "meshlens-test-boundary";
+    let mut form = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"manifest\"; filename=\"manifest.json\"\r\nContent-Type: application/json\r\n\r\n"
+    )
+    .into_bytes();
+    form.extend(diff_case("non_breaking"));
+    form.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+    let response = post(&app, "/review", &format!("multipart/form-data; boundary={boundary}"), form).await;
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    let (status, page) = get(&app, &location).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("No breaking changes in platform"), "{page}");
+
+    // Not a manifest: a 400 that names what is missing; a form gets the reason back.
+    let response = post(&app, "/api/v1/diff", "application/json", b"{\"nodes\": {}}".to_vec()).await;
+    assert_eq!(response.status(), 400);
+    let error: Value = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(error["error"]["code"], "bad_request");
+    assert!(error["error"]["message"].as_str().unwrap().contains("missing field `metadata`"), "{error}");
+    let response = post(&app, "/api/v1/diff", "application/json", Vec::new()).await;
+    assert_eq!(response.status(), 400);
+
+    // Manifests are bigger than the 1 MB other requests may be.
+    let mut big = diff_case("unchanged");
+    big.extend(std::iter::repeat_n(b' ', 3 * 1024 * 1024));
+    let response = post(&app, "/api/v1/diff", "application/json", big).await;
+    assert_eq!(response.status(), 200);
+    let response =
+        post(&app, "/_sfn/search_nodes", "application/x-www-form-urlencoded", vec![b' '; 2 * 1024 * 1024]).await;
+    assert_eq!(response.status(), 413, "other routes keep the 1 MB limit");
+
+    let (status, _) = get(&app, "/review/0000").await;
+    assert_eq!(status, 404);
+}

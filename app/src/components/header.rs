@@ -19,6 +19,7 @@ pub fn Header() -> impl IntoView {
                 <a href="/groups">"Groups"</a>
                 <a href="/versions">"Versions"</a>
                 <a href="/governance">"Governance"</a>
+                <a href="/review">"Review"</a>
             </nav>
             <SearchBox/>
         </header>

@@ -208,6 +208,8 @@ pub fn lineage_node(d: &super::GraphNode, focus: bool) -> LineageNode {
         external: d.external,
         focus,
         collapsed: None,
+        impact: None,
+        owners: Vec::new(),
         x: None,
         y: None,
     }

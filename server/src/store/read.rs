@@ -75,6 +75,11 @@ impl Reader {
     }
 
     /// Checksum and artifact path of every stored project, to skip unchanged ones.
+    /// Every project's nodes as their manifests have them: what a diff compares with.
+    pub fn project_records(&self) -> Result<Vec<crate::mesh::ProjectRecord>, StoreError> {
+        self.with(super::write::load_records)
+    }
+
     pub fn checksums(&self) -> Result<HashMap<String, (String, String)>, StoreError> {
         self.with(|c| {
             let mut stmt = c.prepare_cached("SELECT name, checksum, artifact_path FROM projects")?;

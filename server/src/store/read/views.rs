@@ -235,36 +235,7 @@ impl Reader {
             for row in rows {
                 let (project, external, record) = row?;
                 let r: NodeRecord = serde_json::from_str(&record)?;
-                let mut owners: Vec<String> = Vec::new();
-                for o in &r.owners {
-                    for key in o.name.iter().chain(o.email.iter()) {
-                        if !owners.contains(key) {
-                            owners.push(key.clone());
-                        }
-                    }
-                }
-                nodes.push(GraphNode {
-                    version_state: r.version_state(&today).map(str::to_string),
-                    generic_test: r.test.as_ref().is_some_and(|t| t.test_name.is_some()),
-                    test_name: r.test.as_ref().and_then(|t| t.test_name.clone()),
-                    unique_id: r.unique_id,
-                    name: r.name,
-                    project,
-                    package: r.package,
-                    resource_type: r.resource_type,
-                    access: r.access,
-                    group: r.group,
-                    tags: r.tags,
-                    path: r.original_file_path,
-                    version: r.version,
-                    materialized: r.materialized,
-                    contract_enforced: r.contract_enforced,
-                    owners,
-                    source_name: r.source_name,
-                    external,
-                    status: r.status,
-                    test_status: None,
-                });
+                nodes.push(GraphNode::from_record(r, project, external, &today));
             }
             let mut stmt = c.prepare_cached("SELECT parent, child, kind FROM edges")?;
             let edges = stmt
