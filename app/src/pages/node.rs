@@ -4,7 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::{
     api::{get_lineage, get_node},
-    components::{CodeBlock, CopyButton, LineageGraph, NodeLinkList, ViewSettings},
+    components::{CodeBlock, CopyButton, LineageGraph, Missing, NodeLinkList, ViewSettings},
     dto::{Column, Constraint, Freshness, LineageView, NodeDetail, Owner, TestSummary},
     node_href, owner_href, project_href,
 };
@@ -27,18 +27,10 @@ pub fn NodePage() -> impl IntoView {
                         let mini = mini.ok().and_then(Result::ok).filter(|v| v.nodes.len() > 1);
                         view! { <NodeView node mini/> }.into_any()
                     }
-                    Ok(None) => {
-                        super::set_not_found_status();
-                        view! {
-                            <Title text="Node not found"/>
-                            <section class="not-found">
-                                <h1>"404 · Node not found"</h1>
-                                <p>"No indexed project has a node " <code>{unique_id()}</code> "."</p>
-                                <p><a href="/">"Back to the projects"</a></p>
-                            </section>
-                        }
-                        .into_any()
+                    Ok(None) => view! {
+                        <Missing title="Node not found" back_href="/" back_label="Back to the projects">"No indexed project has a node " <code>{unique_id()}</code> "."</Missing>
                     }
+                    .into_any(),
                     Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                 }
             })}

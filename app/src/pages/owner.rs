@@ -4,6 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::{
     api::get_owner,
+    components::Missing,
     dto::{OwnedNode, OwnerDetail},
     node_href,
 };
@@ -20,18 +21,10 @@ pub fn OwnerPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match owner.await {
                     Ok(Some(detail)) => view! { <OwnerView detail/> }.into_any(),
-                    Ok(None) => {
-                        super::set_not_found_status();
-                        view! {
-                            <Title text="Owner not found"/>
-                            <section class="not-found">
-                                <h1>"404 · Owner not found"</h1>
-                                <p>"No indexed node is owned by " <code>{key()}</code> "."</p>
-                                <p><a href="/owners">"All owners"</a></p>
-                            </section>
-                        }
-                        .into_any()
+                    Ok(None) => view! {
+                        <Missing title="Owner not found" back_href="/owners" back_label="All owners">"No indexed node is owned by " <code>{key()}</code> "."</Missing>
                     }
+                    .into_any(),
                     Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                 }
             })}

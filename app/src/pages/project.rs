@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::governance::FindingTable;
-use crate::{api::get_project, dto::ProjectDetail, node_href, owner_href, project_href};
+use crate::{api::get_project, components::Missing, dto::ProjectDetail, node_href, owner_href, project_href};
 
 /// `/projects/{name}`: a project's API (its public models), its place in the mesh,
 /// owners and findings.
@@ -17,18 +17,10 @@ pub fn ProjectPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match project.await {
                     Ok(Some(detail)) => view! { <ProjectView detail/> }.into_any(),
-                    Ok(None) => {
-                        super::set_not_found_status();
-                        view! {
-                            <Title text="Project not found"/>
-                            <section class="not-found">
-                                <h1>"404 · Project not found"</h1>
-                                <p>"No project named " <code>{name()}</code> " is indexed."</p>
-                                <p><a href="/">"All projects"</a></p>
-                            </section>
-                        }
-                        .into_any()
+                    Ok(None) => view! {
+                        <Missing title="Project not found" back_href="/" back_label="All projects">"No project named " <code>{name()}</code> " is indexed."</Missing>
                     }
+                    .into_any(),
                     Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                 }
             })}

@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
     api::{get_review, list_reviews},
-    components::{CopyButton, LineageGraph, ViewSettings},
+    components::{CopyButton, LineageGraph, Missing, ViewSettings},
     dto::{Change, Review},
     lineage_style::{lens_colour, lens_value, REVIEW_LENSES},
     links::{encode, owner_href, project_href},
@@ -84,18 +84,10 @@ pub fn ReviewDetailPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match review.await {
                     Ok(Some(review)) => view! { <ReviewView review lens=lens()/> }.into_any(),
-                    Ok(None) => {
-                        super::set_not_found_status();
-                        view! {
-                            <Title text="Review not found"/>
-                            <section class="not-found">
-                                <h1>"404 · Review not found"</h1>
-                                <p>"No review " <code>{id()}</code> " is kept here: reviews live in the server's memory, the last 50 of them, until it restarts."</p>
-                                <p><a href="/review">"Review a change"</a></p>
-                            </section>
-                        }
-                        .into_any()
+                    Ok(None) => view! {
+                        <Missing title="Review not found" back_href="/review" back_label="Review a change">"No review " <code>{id()}</code> " is kept here: reviews live in the server's memory, the last 50 of them, until it restarts."</Missing>
                     }
+                    .into_any(),
                     Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                 }
             })}
