@@ -68,6 +68,15 @@ fn main() {
         ));
     }
     code.push_str("];\n");
+    // The loader and the wasm are served under a name with their joint hash, cached for
+    // good: a new bundle has a new name.
+    let bundle: Vec<u8> =
+        ["meshlens.js", "meshlens.wasm"].iter().flat_map(|name| fs::read(pkg.join(name)).unwrap_or_default()).collect();
+    let complete = ["meshlens.js", "meshlens.wasm"].iter().all(|name| pkg.join(name).is_file());
+    code.push_str(&format!(
+        "/// Hash of the wasm bundle and its loader, when one is embedded.\npub static BUNDLE_HASH: Option<&str> = {};\n",
+        if complete { format!("Some(\"{:012x}\")", fnv(&bundle) >> 16) } else { "None".to_string() }
+    ));
     fs::File::create(out.join("site_files.rs")).unwrap().write_all(code.as_bytes()).unwrap();
 
     let mut code = String::from("/// (project, file name, content) of the demo mesh's artifacts.\npub static DEMO_FILES: &[(&str, &str, &[u8])] = &[\n");

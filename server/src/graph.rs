@@ -5,12 +5,15 @@ pub mod layout;
 pub mod selector;
 pub mod view;
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::{
+    borrow::Cow,
+    collections::{HashMap, HashSet, VecDeque},
+};
 
 use petgraph::{graph::NodeIndex, visit::EdgeRef, Direction, Graph};
 
 use crate::mesh::{EdgeKind, Mesh, NodeRecord};
-use selector::{glob_match, Atom, Selector};
+use selector::{Atom, Pattern, Selector};
 
 /// What selection, layout and lenses need of a node.
 #[derive(Debug, Clone, Default)]
@@ -79,6 +82,8 @@ impl GraphNode {
 pub struct MeshGraph {
     pub graph: Graph<GraphNode, EdgeKind>,
     by_id: HashMap<String, NodeIndex>,
+    /// What selectors compare of every node, by node index.
+    keys: SelectorKeys,
     /// Walks follow edges inferred from `source()` relations (dbt itself cannot).
     pub follow_inferred: bool,
 }
@@ -117,7 +122,8 @@ impl MeshGraph {
                 graph[model].test_status = Some(status);
             }
         }
-        MeshGraph { graph, by_id, follow_inferred: true }
+        let keys = SelectorKeys::new(&graph);
+        MeshGraph { graph, by_id, keys, follow_inferred: true }
     }
 
     /// The graph of a mesh resolved in memory (not read back from an index).
@@ -167,37 +173,41 @@ impl MeshGraph {
         seen
     }
 
-    fn matches(&self, node: &GraphNode, method: &str, value: &str) -> bool {
-        let any = |values: &[String]| values.iter().any(|v| glob_match(value, v));
-        let opt = |v: &Option<String>| v.as_deref().is_some_and(|v| glob_match(value, v));
+    fn matches(&self, i: NodeIndex, method: &str, pattern: &Pattern) -> bool {
+        let node = &self.graph[i];
+        let value = pattern.text();
+        // Lengths first: a scan of the mesh then rarely reads the text of a node's names.
+        let whole = pattern;
+        let pattern = &pattern.in_text(self.keys.nodes[i.index()].ascii);
+        let any = |values: &[String]| values.iter().any(|v| pattern.matches(v));
+        let opt = |v: &Option<String>| v.as_deref().is_some_and(|v| pattern.matches(v));
         match method {
-            "fqn" => fqn_matches(value, node),
+            "fqn" => self.fqn_matches(i, whole),
             "name" => {
-                fqn_matches(value, node)
-                    || glob_match(value, &node.name)
-                    || glob_match(value, &node.unique_id)
-                    || glob_match(value, &node.package)
-                    || glob_match(value, &format!("{}.{}", node.package, node.name))
+                pattern.matches(&node.name)
+                    || pattern.matches(&node.unique_id)
+                    || pattern.matches(&node.package)
+                    || pattern.matches_joined(&[&node.package, ".", &node.name])
                     || node.version.as_deref().is_some_and(|v| {
-                        glob_match(value, &format!("{}.v{v}", node.name))
-                            || glob_match(value, &format!("{}_v{v}", node.name))
+                        pattern.matches_joined(&[&node.name, ".v", v]) || pattern.matches_joined(&[&node.name, "_v", v])
                     })
+                    || self.fqn_matches(i, whole)
             }
-            "unique_id" => glob_match(value, &node.unique_id),
+            "unique_id" => pattern.matches(&node.unique_id),
             "tag" => any(&node.tags),
-            "project" => glob_match(value, &node.project),
-            "package" => glob_match(value, &node.package),
+            "project" => pattern.matches(&node.project),
+            "package" => pattern.matches(&node.package),
             "group" | "config.group" => opt(&node.group),
             "access" | "config.access" => opt(&node.access),
             "file" => node.path.as_deref().is_some_and(|p| {
                 let file = p.rsplit('/').next().unwrap_or(p);
-                glob_match(value, file) || glob_match(value, file.rsplit_once('.').map_or(file, |f| f.0))
+                pattern.matches(file) || pattern.matches(file.rsplit_once('.').map_or(file, |f| f.0))
             }),
             "test_name" => opt(&node.test_name),
-            "resource_type" => glob_match(value, &node.resource_type),
+            "resource_type" => pattern.matches(&node.resource_type),
             "path" => node.path.as_deref().is_some_and(|p| {
                 let dir = value.trim_end_matches('/');
-                glob_match(value, p) || p.starts_with(&format!("{dir}/"))
+                pattern.matches(p) || p.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
             }),
             // dbt's version states: a deprecated version is still `old`.
             "version" => match value {
@@ -206,7 +216,7 @@ impl MeshGraph {
                 state => node.version_state.as_deref() == Some(state),
             },
             "owner" => {
-                node.owners.iter().any(|o| glob_match(value, o) || o.to_lowercase().contains(&value.to_lowercase()))
+                node.owners.iter().any(|o| pattern.matches(o) || o.to_lowercase().contains(&value.to_lowercase()))
             }
             "config.materialized" => opt(&node.materialized),
             "source" => {
@@ -214,10 +224,10 @@ impl MeshGraph {
                     && node
                         .source_name
                         .as_deref()
-                        .is_some_and(|s| glob_match(value, s) || glob_match(value, &format!("{s}.{}", node.name)))
+                        .is_some_and(|s| pattern.matches(s) || pattern.matches_joined(&[s, ".", &node.name]))
             }
             "exposure" | "metric" | "semantic_model" | "saved_query" => {
-                node.resource_type == method && glob_match(value, &node.name)
+                node.resource_type == method && pattern.matches(&node.name)
             }
             "test_type" => match value {
                 "generic" => node.resource_type == "test" && node.generic_test,
@@ -230,8 +240,9 @@ impl MeshGraph {
     }
 
     fn select_atom(&self, atom: &Atom) -> HashSet<NodeIndex> {
+        let pattern = Pattern::new(&atom.value);
         let base: Vec<NodeIndex> =
-            self.graph.node_indices().filter(|&i| self.matches(&self.graph[i], &atom.method, &atom.value)).collect();
+            self.graph.node_indices().filter(|&i| self.matches(i, &atom.method, &pattern)).collect();
         let mut out: HashSet<NodeIndex> = base.iter().copied().collect();
         for &node in &base {
             if atom.at {
@@ -302,12 +313,20 @@ impl MeshGraph {
             .iter()
             .flatten()
             .flat_map(|a| {
-                self.graph
-                    .node_indices()
-                    .filter(|&i| self.matches(&self.graph[i], &a.method, &a.value))
-                    .collect::<Vec<_>>()
+                let pattern = Pattern::new(&a.value);
+                self.graph.node_indices().filter(|&i| self.matches(i, &a.method, &pattern)).collect::<Vec<_>>()
             })
             .collect()
+    }
+
+    /// `a.b.*` matches a node whose fqn, with or without the package, starts with parts
+    /// matching `a`, `b`, `*`, as dbt's fqn method does.
+    fn fqn_matches(&self, i: NodeIndex, pattern: &Pattern) -> bool {
+        let (Some(wanted), Some(fqn)) = (pattern.lowercase_literal(), self.keys.fqn(i)) else {
+            return fqn_matches(pattern.text(), &self.graph[i]);
+        };
+        let starts = |fqn: &str| fqn.strip_prefix(wanted).is_some_and(|rest| rest.is_empty() || rest.starts_with('.'));
+        starts(fqn.0) || starts(fqn.1)
     }
 
     pub fn ids(&self, nodes: &HashSet<NodeIndex>) -> Vec<String> {
@@ -317,30 +336,74 @@ impl MeshGraph {
     }
 }
 
-/// dbt's fully qualified name: the package, the folders under the resource path, the
-/// name, and for a versioned model `vN`.
-fn fqn(node: &GraphNode) -> Vec<String> {
-    let mut parts = vec![node.package.clone()];
-    if let Some(path) = &node.path {
-        let mut folders: Vec<&str> = path.split('/').collect();
-        folders.pop();
-        parts.extend(folders.into_iter().skip(1).map(str::to_string));
-    }
-    parts.push(node.name.clone());
-    if let Some(v) = &node.version {
-        parts.push(format!("v{v}"));
-    }
-    parts
+/// What selectors compare of every node, kept together so that a scan of the mesh
+/// reads memory in order: each node's fqn, lowercased and joined by dots, in one text.
+struct SelectorKeys {
+    fqn_text: String,
+    nodes: Vec<NodeKeys>,
 }
 
-/// `a.b.*` matches a node whose fqn, with or without the package, starts with parts
-/// matching `a`, `b`, `*`, as dbt's fqn method does.
+#[derive(Clone, Copy)]
+struct NodeKeys {
+    /// (start, end, start without the package) of the fqn in `fqn_text`; None where a
+    /// part has a dot of its own (a version `v1.5`), which joining would blur.
+    fqn: Option<(usize, usize, usize)>,
+    /// Every name of the node is ASCII, so a name of another length cannot match.
+    ascii: bool,
+}
+
+impl SelectorKeys {
+    fn new(graph: &Graph<GraphNode, EdgeKind>) -> Self {
+        let mut fqn_text = String::new();
+        let nodes = graph
+            .node_indices()
+            .map(|i| {
+                let node = &graph[i];
+                let parts: Vec<String> = fqn(node).map(|p| p.to_lowercase()).collect();
+                let fqn = parts.iter().all(|p| !p.contains('.')).then(|| {
+                    let start = fqn_text.len();
+                    fqn_text.push_str(&parts.join("."));
+                    (start, fqn_text.len(), (start + parts.first().map_or(0, |p| p.len() + 1)).min(fqn_text.len()))
+                });
+                let names = [&node.unique_id, &node.name, &node.project, &node.package, &node.resource_type];
+                let optional = [&node.path, &node.source_name, &node.version, &node.group, &node.access];
+                let ascii = names.iter().all(|n| n.is_ascii())
+                    && optional.iter().all(|n| n.as_deref().is_none_or(str::is_ascii))
+                    && node.tags.iter().chain(&node.owners).all(|t| t.is_ascii())
+                    && [&node.materialized, &node.test_name].iter().all(|n| n.as_deref().is_none_or(str::is_ascii));
+                NodeKeys { fqn, ascii }
+            })
+            .collect();
+        SelectorKeys { fqn_text, nodes }
+    }
+
+    /// A node's fqn text, whole and without its package.
+    fn fqn(&self, i: NodeIndex) -> Option<(&str, &str)> {
+        let (start, end, after_package) = self.nodes[i.index()].fqn?;
+        Some((&self.fqn_text[start..end], &self.fqn_text[after_package..end]))
+    }
+}
+
+/// dbt's fully qualified name: the package, the folders under the resource path, the
+/// name, and for a versioned model `vN` (borrowed: selectors walk every node).
+fn fqn(node: &GraphNode) -> impl Iterator<Item = Cow<'_, str>> {
+    let folders = node.path.as_deref().map(|path| {
+        let mut folders = path.split('/');
+        folders.next_back();
+        folders.skip(1)
+    });
+    std::iter::once(Cow::Borrowed(node.package.as_str()))
+        .chain(folders.into_iter().flatten().map(Cow::Borrowed))
+        .chain(std::iter::once(Cow::Borrowed(node.name.as_str())))
+        .chain(node.version.as_ref().map(|v| Cow::Owned(format!("v{v}"))))
+}
+
+/// [`MeshGraph::fqn_matches`] for a pattern with wildcards, part by part.
 fn fqn_matches(value: &str, node: &GraphNode) -> bool {
-    let wanted: Vec<&str> = value.split('.').collect();
-    let fqn = fqn(node);
-    let prefix =
-        |parts: &[String]| wanted.len() <= parts.len() && wanted.iter().zip(parts).all(|(w, p)| glob_match(w, p));
-    prefix(&fqn) || prefix(&fqn[1..])
+    fn starts_with<'a>(value: &str, mut parts: impl Iterator<Item = Cow<'a, str>>) -> bool {
+        value.split('.').all(|w| parts.next().is_some_and(|p| Pattern::new(w).matches(&p)))
+    }
+    starts_with(value, fqn(node)) || starts_with(value, fqn(node).skip(1))
 }
 
 #[cfg(test)]

@@ -44,7 +44,7 @@ impl FromRef<AppState> for LeptosOptions {
 
 /// The whole router, as served.
 pub fn app(engine: Arc<Engine>) -> Router {
-    let leptos_options = LeptosOptions::builder().output_name(env!("LEPTOS_OUTPUT_NAME")).site_pkg_dir("pkg").build();
+    let leptos_options = LeptosOptions::builder().output_name(assets::output_name()).site_pkg_dir("pkg").build();
     let state = AppState { leptos_options: leptos_options.clone(), engine: engine.clone() };
     assets::precompress();
     let catalog: SharedCatalog = engine;

@@ -2,8 +2,12 @@
 //! artifacts, skip the unchanged, and publish one new generation with the rest.
 
 use std::{
-    collections::HashMap,
+    collections::{BTreeMap, HashMap},
     path::{Path, PathBuf},
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        mpsc,
+    },
     time::Instant,
 };
 
@@ -62,6 +66,78 @@ pub fn index_paths(
     index_projects(data, &sources, progress)
 }
 
+/// What reading one project's artifacts came to.
+enum Read {
+    Failed(String),
+    /// Stored under this name with the same checksum and folder.
+    Unchanged {
+        name: String,
+        dir: PathBuf,
+    },
+    Parsed {
+        record: Box<ProjectRecord>,
+        manifest_bytes: u64,
+        dir: PathBuf,
+    },
+}
+
+/// Reads, checksums and (unless unchanged) parses one project.
+fn read_project(source: &ProjectSource, stored: &HashMap<String, (String, String)>) -> Read {
+    let started = Instant::now();
+    let set = match ArtifactSet::read(&source.path) {
+        Ok(set) => set,
+        Err(e) => return Read::Failed(e.to_string()),
+    };
+    let dir = absolute(&set.dir);
+    let unchanged = stored.iter().find(|(name, (sum, stored_path))| {
+        *sum == set.checksum && Path::new(stored_path) == dir && source.name.as_ref().is_none_or(|n| n == *name)
+    });
+    if let Some((name, _)) = unchanged {
+        return Read::Unchanged { name: name.clone(), dir };
+    }
+    let read_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let loaded = load_project(&set, source.name.as_deref());
+    tracing::debug!(path = %source.path.display(), read_ms, parse_ms = started.elapsed().as_secs_f64() * 1000.0 - read_ms, "project read");
+    match loaded {
+        Ok(mut record) => {
+            record.artifact_path = dir.to_string_lossy().into_owned();
+            Read::Parsed { record: Box::new(record), manifest_bytes: set.manifest_len() as u64, dir }
+        }
+        Err(e) => Read::Failed(e.to_string()),
+    }
+}
+
+/// Reads every source on one thread per core; `each` sees the results in source order,
+/// as they become available, so reports and duplicate names do not depend on timing.
+fn read_all(sources: &[ProjectSource], stored: &HashMap<String, (String, String)>, mut each: impl FnMut(usize, Read)) {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(sources.len()).max(1);
+    let next = AtomicUsize::new(0);
+    let (send, receive) = mpsc::channel::<(usize, Read)>();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let send = send.clone();
+            let next = &next;
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(source) = sources.get(i) else { break };
+                if send.send((i, read_project(source, stored))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(send);
+        let mut waiting: BTreeMap<usize, Read> = BTreeMap::new();
+        let mut due = 0;
+        for (i, read) in receive {
+            waiting.insert(i, read);
+            while let Some(read) = waiting.remove(&due) {
+                each(due, read);
+                due += 1;
+            }
+        }
+    });
+}
+
 /// Indexes `sources` into `data`, keeping the projects already there. A project
 /// that fails is reported and left out; the others are still indexed.
 pub fn index_projects(
@@ -76,49 +152,36 @@ pub fn index_projects(
     let mut replace: Vec<ProjectRecord> = Vec::new();
     let total = sources.len();
 
-    for (i, source) in sources.iter().enumerate() {
-        let path = &source.path;
+    read_all(sources, &stored, |i, read| {
+        let path = &sources[i].path;
         let mut step = |message: &str| progress(Progress { done: i + 1, total, message });
-        let set = match ArtifactSet::read(path) {
-            Ok(set) => set,
-            Err(e) => {
+        match read {
+            Read::Failed(error) => {
                 step(&format!("{}: failed", path.display()));
-                report.failed.push((path.clone(), e.to_string()));
-                continue;
+                report.failed.push((path.clone(), error));
             }
-        };
-        let dir = absolute(&set.dir);
-        let unchanged = stored.iter().find(|(name, (sum, stored_path))| {
-            *sum == set.checksum && Path::new(stored_path) == dir && source.name.as_ref().is_none_or(|n| n == *name)
-        });
-        if let Some((name, _)) = unchanged {
-            if let Some(first) = seen.insert(name.clone(), dir.clone()) {
-                report.failed.push((path.clone(), duplicate(name, &first, &dir)));
-                continue;
+            Read::Unchanged { name, dir } => {
+                if let Some(first) = seen.insert(name.clone(), dir.clone()) {
+                    report.failed.push((path.clone(), duplicate(&name, &first, &dir)));
+                    return;
+                }
+                step(&format!("{name}: unchanged"));
+                report.unchanged.push(name);
             }
-            step(&format!("{name}: unchanged"));
-            report.unchanged.push(name.clone());
-            continue;
-        }
-        report.manifest_bytes += set.manifest_len() as u64;
-        match load_project(&set, source.name.as_deref()) {
-            Ok(mut record) => {
-                record.artifact_path = dir.to_string_lossy().into_owned();
+            Read::Parsed { record, manifest_bytes, dir } => {
+                report.manifest_bytes += manifest_bytes;
                 if let Some(first) = seen.insert(record.name.clone(), dir.clone()) {
                     report.failed.push((path.clone(), duplicate(&record.name, &first, &dir)));
-                    continue;
+                    return;
                 }
                 step(&format!("{}: {} nodes read", record.name, record.nodes.len()));
                 report.indexed.push(record.name.clone());
-                replace.push(record);
-            }
-            Err(e) => {
-                step(&format!("{}: failed", path.display()));
-                report.failed.push((path.clone(), e.to_string()));
+                replace.push(*record);
             }
         }
-    }
+    });
 
+    tracing::debug!(ms = started.elapsed().as_secs_f64() * 1000.0, "artifacts read and parsed");
     if !replace.is_empty() {
         report.summary = Some(write_generation(data, GenerationChange { replace, remove: Vec::new() })?);
     }

@@ -2,12 +2,13 @@
 //! description and code, with filters and facets. The engine knows nothing of HTTP.
 
 mod build;
-mod highlight;
+mod facets;
+pub mod highlight;
 pub mod query;
 mod schema;
 mod searcher;
 
-pub use build::build;
+pub use build::{build, doc_key, reusable, update};
 pub use searcher::SearchIndex;
 
 #[derive(Debug, thiserror::Error)]

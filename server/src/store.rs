@@ -28,6 +28,8 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{0}: this index was written by another version of meshlens; run `meshlens index` again")]
+    Layout(PathBuf),
     #[error("stored record is not valid: {0}")]
     Record(#[from] serde_json::Error),
     #[error("search index: {0}")]

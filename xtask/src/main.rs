@@ -6,6 +6,7 @@
 //! - `cargo xtask test`:  set up (browser too), fmt, clippy, cargo test, browser tests
 //! - `cargo xtask build [--release]`: the browser bundle, then the `meshlens` binary
 //! - `cargo xtask setup [--browser]`: only install what is missing
+//! - `cargo xtask bench [run|load] [flags]`: build release, then the benchmark (bench/) against it
 
 use std::{
     env,
@@ -23,7 +24,11 @@ fn main() -> ExitCode {
         Some("build") => setup(false).and_then(|()| build(release)),
         Some("demo") => setup(false).and_then(|()| build(true)).and_then(|()| demo(&args[1..])),
         Some("test") => setup(true).and_then(|()| test()),
-        _ => Err("usage: cargo xtask <setup [--browser] | build [--release] | demo [serve flags] | test>".to_string()),
+        Some("bench") => setup(false).and_then(|()| build(true)).and_then(|()| bench(&args[1..])),
+        _ => Err(
+            "usage: cargo xtask <setup [--browser] | build [--release] | demo [serve flags] | test | bench [run|load] [flags]>"
+                .to_string(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -193,6 +198,23 @@ fn demo(serve_args: &[String]) -> Result {
     let bin = target_dir().join("release/meshlens");
     step(&format!("serving the embedded demo mesh: {} serve {}", bin.display(), serve_args.join(" ")));
     run(Command::new(bin).arg("serve").args(serve_args))
+}
+
+/// The benchmark (`run`, the default) or the load test (`load`) of bench/, against the
+/// release binary just built; flags go to meshlens-bench.
+fn bench(args: &[String]) -> Result {
+    let (command, flags) = match args.first().map(String::as_str) {
+        Some(c @ ("run" | "load" | "generate")) => (c, &args[1..]),
+        _ => ("run", args),
+    };
+    let bin = target_dir().join("release/meshlens");
+    step(&format!("meshlens-bench {command} against {}", bin.display()));
+    let mut cmd = Command::new(cargo());
+    cmd.args(["run", "--quiet", "--release", "--package", "bench", "--", command]);
+    if command != "generate" {
+        cmd.arg("--bin").arg(&bin);
+    }
+    run(cmd.args(flags))
 }
 
 fn test() -> Result {

@@ -4,10 +4,10 @@ use std::{collections::HashMap, path::Path};
 
 use serde::Deserialize;
 
-use super::{parse_json, schema_version_number, ArtifactError};
+use super::{parse_versioned, ArtifactError};
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, expecting = "a catalog object")]
 pub struct Catalog {
     pub metadata: CatalogMetadata,
     pub nodes: HashMap<String, CatalogTable>,
@@ -15,20 +15,20 @@ pub struct Catalog {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, expecting = "a metadata object")]
 pub struct CatalogMetadata {
     pub dbt_schema_version: String,
     pub generated_at: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, expecting = "a relation object")]
 pub struct CatalogTable {
     pub columns: HashMap<String, CatalogColumn>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, expecting = "a column object")]
 pub struct CatalogColumn {
     pub name: String,
     #[serde(rename = "type")]
@@ -38,15 +38,7 @@ pub struct CatalogColumn {
 }
 
 pub fn parse(file: &Path, bytes: &[u8]) -> Result<Catalog, ArtifactError> {
-    let catalog: Catalog = parse_json(file, bytes)?;
-    match schema_version_number(&catalog.metadata.dbt_schema_version) {
-        Some(1) => Ok(catalog),
-        _ => Err(ArtifactError::UnsupportedVersion {
-            file: file.to_path_buf(),
-            found: catalog.metadata.dbt_schema_version,
-            expected: "catalog v1",
-        }),
-    }
+    parse_versioned(file, bytes, "catalog", 1..=1, "catalog v1").map(|(_, catalog)| catalog)
 }
 
 impl Catalog {

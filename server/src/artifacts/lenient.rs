@@ -1,37 +1,83 @@
 //! Deserializers for fields whose shape varies across dbt versions and hand-edited YAML.
+//! Hand-written visitors rather than untagged enums: a value of the wrong shape then says
+//! what was expected ("a string, a list of strings or null") instead of "did not match any
+//! variant", and nothing is buffered.
 
-use serde::{de, Deserialize, Deserializer};
+use std::fmt;
+
+use serde::{
+    de::{self, value::MapAccessDeserializer, Visitor},
+    Deserialize, Deserializer,
+};
 
 /// A string, a number or null, as a string: `version: 2`, `version: "2"`, `version: 1.5`.
 pub fn opt_string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        S(String),
-        I(i64),
-        F(f64),
+    struct StringOrNumber;
+    impl<'de> Visitor<'de> for StringOrNumber {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string, a number or null")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+            Ok(Some(s.to_string()))
+        }
+        fn visit_string<E: de::Error>(self, s: String) -> Result<Self::Value, E> {
+            Ok(Some(s))
+        }
+        fn visit_i64<E: de::Error>(self, i: i64) -> Result<Self::Value, E> {
+            Ok(Some(i.to_string()))
+        }
+        fn visit_u64<E: de::Error>(self, u: u64) -> Result<Self::Value, E> {
+            Ok(Some(u.to_string()))
+        }
+        fn visit_f64<E: de::Error>(self, f: f64) -> Result<Self::Value, E> {
+            Ok(Some(f.to_string()))
+        }
     }
-    Ok(match Option::<Raw>::deserialize(d)? {
-        None => None,
-        Some(Raw::S(s)) => Some(s),
-        Some(Raw::I(i)) => Some(i.to_string()),
-        Some(Raw::F(f)) => Some(f.to_string()),
-    })
+    d.deserialize_any(StringOrNumber)
 }
 
 /// Null, one string, or a list of strings (null entries dropped): `tags`, owner emails.
 pub fn string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        One(String),
-        Many(Vec<Option<String>>),
+    struct StringList;
+    impl<'de> Visitor<'de> for StringList {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string, a list of strings or null")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+            Ok(vec![s.to_string()])
+        }
+        fn visit_string<E: de::Error>(self, s: String) -> Result<Self::Value, E> {
+            Ok(vec![s])
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(item) = seq.next_element::<Option<String>>()? {
+                out.extend(item);
+            }
+            Ok(out)
+        }
     }
-    Ok(match Option::<Raw>::deserialize(d)? {
-        None => Vec::new(),
-        Some(Raw::One(s)) => vec![s],
-        Some(Raw::Many(v)) => v.into_iter().flatten().collect(),
-    })
+    d.deserialize_any(StringList)
 }
 
 /// A ref as manifest v11+ writes it (`{name, package, version}`) or as older ones do
@@ -46,6 +92,7 @@ pub struct RefEntry {
 impl<'de> Deserialize<'de> for RefEntry {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
+        #[serde(expecting = "a ref object with a name")]
         struct Dict {
             name: String,
             #[serde(default)]
@@ -53,24 +100,33 @@ impl<'de> Deserialize<'de> for RefEntry {
             #[serde(default, deserialize_with = "opt_string_or_number")]
             version: Option<String>,
         }
-        // List first: serde would also read a two-element list as a `Dict`.
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            List(Vec<String>),
-            Dict(Dict),
-        }
-        match Raw::deserialize(d)? {
-            Raw::Dict(r) => Ok(RefEntry { name: r.name, package: r.package, version: r.version }),
-            Raw::List(mut parts) => match parts.len() {
-                1 => Ok(RefEntry { name: parts.remove(0), ..RefEntry::default() }),
-                2 => {
-                    let name = parts.remove(1);
-                    Ok(RefEntry { name, package: Some(parts.remove(0)), version: None })
+        struct Ref;
+        impl<'de> Visitor<'de> for Ref {
+            type Value = RefEntry;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a ref: a list of one or two names, or {name, package, version}")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<RefEntry, A::Error> {
+                let mut parts: Vec<String> = Vec::new();
+                while let Some(part) = seq.next_element::<String>()? {
+                    parts.push(part);
                 }
-                n => Err(de::Error::invalid_length(n, &"a ref of one or two names")),
-            },
+                let mut parts = parts.into_iter();
+                match (parts.next(), parts.next(), parts.len()) {
+                    (Some(name), None, 0) => Ok(RefEntry { name, ..RefEntry::default() }),
+                    (Some(package), Some(name), 0) => Ok(RefEntry { name, package: Some(package), version: None }),
+                    (first, second, rest) => {
+                        let n = usize::from(first.is_some()) + usize::from(second.is_some()) + rest;
+                        Err(de::Error::invalid_length(n, &"a ref of one or two names"))
+                    }
+                }
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<RefEntry, A::Error> {
+                let r = Dict::deserialize(MapAccessDeserializer::new(map))?;
+                Ok(RefEntry { name: r.name, package: r.package, version: r.version })
+            }
         }
+        d.deserialize_any(Ref)
     }
 }
 
@@ -121,5 +177,22 @@ mod tests {
         assert_eq!(refs[1].name, "revenue");
         assert_eq!(refs[2].version.as_deref(), Some("1"));
         assert!(serde_json::from_str::<Vec<RefEntry>>(r#"[["a","b","c"]]"#).is_err());
+        assert!(serde_json::from_str::<Vec<RefEntry>>("[[]]").is_err());
+    }
+
+    #[test]
+    fn wrong_shapes_say_what_was_expected() {
+        let message = |json: &str| match serde_json::from_str::<Probe>(json) {
+            Ok(_) => panic!("{json} was accepted"),
+            Err(e) => e.to_string(),
+        };
+        assert!(message(r#"{"l": {"a": 1}}"#).contains("expected a string, a list of strings or null"));
+        assert!(message(r#"{"l": [1]}"#).contains("expected a string"));
+        assert!(message(r#"{"v": true}"#).contains("expected a string, a number or null"));
+        assert!(message(r#"{"v": [2]}"#).contains("expected a string, a number or null"));
+        let err = serde_json::from_str::<Vec<RefEntry>>("[5]").unwrap_err().to_string();
+        assert!(err.contains("expected a ref: a list of one or two names"), "{err}");
+        let err = serde_json::from_str::<Vec<RefEntry>>(r#"[{"name": 5}]"#).unwrap_err().to_string();
+        assert!(err.contains("invalid type: integer `5`, expected a string"), "{err}");
     }
 }

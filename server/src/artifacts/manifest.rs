@@ -2,41 +2,44 @@
 //! Older names are accepted as aliases (`raw_sql`, `compiled_sql`, list refs), the
 //! way dbt's own manifest upgrade reads them; fields meshlens does not use are skipped.
 
-use std::{collections::HashMap, path::Path};
+use std::{collections::BTreeMap, path::Path};
 
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::{
     lenient::{opt_string_or_number, string_list, RefEntry},
-    parse_json, schema_version_number, ArtifactError,
+    parse_versioned, ArtifactError,
 };
 
 pub const SUPPORTED: std::ops::RangeInclusive<u32> = 4..=12;
 
+/// Resources are read into ordered maps so that which of two entries with one
+/// `unique_id` wins does not depend on hashing.
 #[derive(Debug, Deserialize)]
+#[serde(expecting = "a manifest object")]
 pub struct Manifest {
     pub metadata: ManifestMetadata,
     #[serde(default, deserialize_with = "null_default")]
-    pub nodes: HashMap<String, ManifestNode>,
+    pub nodes: BTreeMap<String, ManifestNode>,
     #[serde(default, deserialize_with = "null_default")]
-    pub sources: HashMap<String, ManifestNode>,
+    pub sources: BTreeMap<String, ManifestNode>,
     #[serde(default, deserialize_with = "null_default")]
-    pub exposures: HashMap<String, ManifestNode>,
+    pub exposures: BTreeMap<String, ManifestNode>,
     #[serde(default, deserialize_with = "null_default")]
-    pub metrics: HashMap<String, ManifestNode>,
+    pub metrics: BTreeMap<String, ManifestNode>,
     #[serde(default, deserialize_with = "null_default")]
-    pub semantic_models: HashMap<String, ManifestNode>,
+    pub semantic_models: BTreeMap<String, ManifestNode>,
     #[serde(default, deserialize_with = "null_default")]
-    pub saved_queries: HashMap<String, ManifestNode>,
+    pub saved_queries: BTreeMap<String, ManifestNode>,
     #[serde(default, deserialize_with = "null_default")]
-    pub unit_tests: HashMap<String, ManifestNode>,
+    pub unit_tests: BTreeMap<String, ManifestNode>,
     #[serde(default, deserialize_with = "null_default")]
-    pub groups: HashMap<String, Group>,
+    pub groups: BTreeMap<String, Group>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, expecting = "a metadata object")]
 pub struct ManifestMetadata {
     pub dbt_schema_version: String,
     pub dbt_version: Option<String>,
@@ -49,7 +52,7 @@ pub struct ManifestMetadata {
 /// Every resource in a manifest (nodes, sources, exposures, metrics, semantic models,
 /// saved queries, unit tests) read into one shape: what does not apply stays empty.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, expecting = "a resource object")]
 pub struct ManifestNode {
     pub unique_id: String,
     pub name: String,
@@ -103,7 +106,7 @@ pub struct ManifestNode {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, expecting = "a config object")]
 pub struct NodeConfig {
     pub enabled: Option<bool>,
     pub materialized: Option<String>,
@@ -120,13 +123,13 @@ pub struct NodeConfig {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, expecting = "a contract object")]
 pub struct ContractConfig {
     pub enforced: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, expecting = "a column object")]
 pub struct ColumnDef {
     pub name: String,
     pub description: Option<String>,
@@ -166,7 +169,7 @@ impl<'de> Deserialize<'de> for Columns {
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
+#[serde(default, expecting = "a constraint object")]
 pub struct ConstraintDef {
     #[serde(rename = "type")]
     pub kind: String,
@@ -177,21 +180,21 @@ pub struct ConstraintDef {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, expecting = "a depends_on object")]
 pub struct DependsOn {
     #[serde(deserialize_with = "string_list")]
     pub nodes: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, expecting = "a test_metadata object")]
 pub struct TestMetadata {
     pub name: Option<String>,
     pub namespace: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
+#[serde(default, expecting = "an owner object")]
 pub struct OwnerDef {
     pub name: Option<String>,
     #[serde(deserialize_with = "string_list")]
@@ -199,7 +202,7 @@ pub struct OwnerDef {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, expecting = "a group object")]
 pub struct Group {
     pub name: String,
     pub unique_id: String,
@@ -220,30 +223,10 @@ where
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
-#[derive(Deserialize)]
-struct Probe {
-    metadata: ProbeMetadata,
-}
-
-#[derive(Deserialize)]
-struct ProbeMetadata {
-    dbt_schema_version: String,
-}
-
 /// Parses a manifest, refusing a schema version meshlens does not know before
 /// reading anything else, so an unknown layout is never half-read.
 pub fn parse(file: &Path, bytes: &[u8]) -> Result<(u32, Manifest), ArtifactError> {
-    let probe: Probe = parse_json(file, bytes)?;
-    let url = probe.metadata.dbt_schema_version;
-    let version = schema_version_number(&url).filter(|v| SUPPORTED.contains(v)).ok_or_else(|| {
-        ArtifactError::UnsupportedVersion {
-            file: file.to_path_buf(),
-            found: url.clone(),
-            expected: "manifest v4 to v12 (dbt 1.0 to 1.11)",
-        }
-    })?;
-    let manifest = parse_json(file, bytes)?;
-    Ok((version, manifest))
+    parse_versioned(file, bytes, "manifest", SUPPORTED, "manifest v4 to v12 (dbt 1.0 to 1.11)")
 }
 
 impl ManifestNode {

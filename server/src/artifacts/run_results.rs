@@ -4,24 +4,24 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::{parse_json, schema_version_number, ArtifactError};
+use super::{parse_versioned, ArtifactError};
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, expecting = "a run results object")]
 pub struct RunResults {
     pub metadata: RunMetadata,
     pub results: Vec<RunResult>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, expecting = "a metadata object")]
 pub struct RunMetadata {
     pub dbt_schema_version: String,
     pub generated_at: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
+#[serde(default, expecting = "a result object")]
 pub struct RunResult {
     pub unique_id: String,
     pub status: String,
@@ -31,13 +31,5 @@ pub struct RunResult {
 }
 
 pub fn parse(file: &Path, bytes: &[u8]) -> Result<RunResults, ArtifactError> {
-    let results: RunResults = parse_json(file, bytes)?;
-    match schema_version_number(&results.metadata.dbt_schema_version) {
-        Some(4..=6) => Ok(results),
-        _ => Err(ArtifactError::UnsupportedVersion {
-            file: file.to_path_buf(),
-            found: results.metadata.dbt_schema_version,
-            expected: "run_results v4 to v6",
-        }),
-    }
+    parse_versioned(file, bytes, "run-results", 4..=6, "run_results v4 to v6").map(|(_, results)| results)
 }

@@ -4,24 +4,24 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::{parse_json, schema_version_number, ArtifactError};
+use super::{parse_versioned, ArtifactError};
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, expecting = "a source freshness object")]
 pub struct SourceFreshness {
     pub metadata: FreshnessMetadata,
     pub results: Vec<FreshnessResult>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, expecting = "a metadata object")]
 pub struct FreshnessMetadata {
     pub dbt_schema_version: String,
     pub generated_at: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
-#[serde(default)]
+#[serde(default, expecting = "a result object")]
 pub struct FreshnessResult {
     pub unique_id: String,
     /// pass, warn, error or runtime error.
@@ -32,13 +32,5 @@ pub struct FreshnessResult {
 }
 
 pub fn parse(file: &Path, bytes: &[u8]) -> Result<SourceFreshness, ArtifactError> {
-    let freshness: SourceFreshness = parse_json(file, bytes)?;
-    match schema_version_number(&freshness.metadata.dbt_schema_version) {
-        Some(1..=3) => Ok(freshness),
-        _ => Err(ArtifactError::UnsupportedVersion {
-            file: file.to_path_buf(),
-            found: freshness.metadata.dbt_schema_version,
-            expected: "sources v1 to v3",
-        }),
-    }
+    parse_versioned(file, bytes, "sources", 1..=3, "sources v1 to v3").map(|(_, freshness)| freshness)
 }

@@ -168,15 +168,25 @@ fn parse_atom(text: &str) -> Result<Atom, (usize, String)> {
 }
 
 /// `*` any run, `?` one character; case-insensitive as dbt's fnmatch on names is.
+/// Selectors match every node of the mesh, so ASCII text (nearly all names) is
+/// compared in place, without lowercased copies.
 pub fn glob_match(pattern: &str, text: &str) -> bool {
+    if pattern.is_ascii() && text.is_ascii() {
+        return glob(pattern.as_bytes(), text.as_bytes(), |p, t| p == b'?' || p.eq_ignore_ascii_case(&t), b'*');
+    }
     let (p, t): (Vec<char>, Vec<char>) =
         (pattern.to_lowercase().chars().collect(), text.to_lowercase().chars().collect());
+    glob(&p, &t, |p, t| p == '?' || p == t, '*')
+}
+
+/// The glob walk, backtracking to the last `*`, over bytes or chars.
+fn glob<T: Copy + PartialEq>(p: &[T], t: &[T], same: impl Fn(T, T) -> bool, star_symbol: T) -> bool {
     let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+        if pi < p.len() && same(p[pi], t[ti]) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+        } else if pi < p.len() && p[pi] == star_symbol {
             star = Some(pi);
             mark = ti;
             pi += 1;
@@ -188,10 +198,79 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
             return false;
         }
     }
-    while pi < p.len() && p[pi] == '*' {
+    while pi < p.len() && p[pi] == star_symbol {
         pi += 1;
     }
     pi == p.len()
+}
+
+/// A selector value, read once and then matched against every node of the mesh: a
+/// value without wildcards (most are) is compared for equality, ignoring case, with no
+/// copies made.
+pub struct Pattern<'a> {
+    text: &'a str,
+    literal: bool,
+    /// The text lowercased, when it has no wildcards.
+    lowercase: Option<String>,
+    /// Candidates are known to be ASCII.
+    known_ascii: bool,
+}
+
+impl<'a> Pattern<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let wildcards = text.contains(['*', '?']);
+        Pattern {
+            text,
+            literal: text.is_ascii() && !wildcards,
+            lowercase: (!wildcards).then(|| text.to_lowercase()),
+            known_ascii: false,
+        }
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// The text lowercased, if it has no wildcards: what it matches is just that text.
+    pub fn lowercase_literal(&self) -> Option<&str> {
+        self.lowercase.as_deref()
+    }
+
+    /// This pattern for candidates known to be ASCII (`ascii`) or not: a literal ASCII
+    /// pattern then rejects a candidate of another length without reading it.
+    pub fn in_text(&self, ascii: bool) -> Pattern<'a> {
+        Pattern { text: self.text, literal: self.literal, lowercase: None, known_ascii: ascii }
+    }
+
+    pub fn matches(&self, candidate: &str) -> bool {
+        if self.literal && self.known_ascii {
+            return candidate.len() == self.text.len() && candidate.eq_ignore_ascii_case(self.text);
+        }
+        if self.literal && candidate.is_ascii() {
+            candidate.len() == self.text.len() && candidate.eq_ignore_ascii_case(self.text)
+        } else {
+            glob_match(self.text, candidate)
+        }
+    }
+
+    /// Matches `parts` joined, without joining them.
+    pub fn matches_joined(&self, parts: &[&str]) -> bool {
+        if !self.literal || !(self.known_ascii || parts.iter().all(|p| p.is_ascii())) {
+            return glob_match(self.text, &parts.concat());
+        }
+        if self.text.len() != parts.iter().map(|p| p.len()).sum::<usize>() {
+            return false;
+        }
+        let mut rest = self.text.as_bytes();
+        for part in parts {
+            let (head, tail) = rest.split_at(part.len());
+            if !head.eq_ignore_ascii_case(part.as_bytes()) {
+                return false;
+            }
+            rest = tail;
+        }
+        true
+    }
 }
 
 #[cfg(test)]
@@ -262,5 +341,14 @@ mod tests {
         assert!(!glob_match("stg_*", "fct_orders"));
         assert!(glob_match("ORDERS", "orders"));
         assert!(glob_match("*", ""));
+        assert!(glob_match("ÉTÉ_*", "été_orders"), "non-ASCII text is lowercased too");
+        let joined = |pattern: &str| Pattern::new(pattern).matches_joined(&["finance", ".", "fct_orders"]);
+        assert!(joined("Finance.FCT_orders"));
+        assert!(!joined("finance.fct_order"));
+        assert!(!joined("financ.efct_orders"));
+        assert!(joined("fin*.fct_*"));
+        assert!(Pattern::new("FCT_orders").matches("fct_orders"));
+        assert!(!Pattern::new("fct_orders").matches("fct_orders_daily"));
+        assert!(Pattern::new("été").matches("ÉTÉ"));
     }
 }

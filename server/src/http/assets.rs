@@ -59,15 +59,44 @@ pub fn precompress() {
     });
 }
 
+/// (URL path, content, content hash)
+type SiteFile = (&'static str, &'static [u8], &'static str);
+
+/// The bundle's name in page links: the output name with the bundle's hash, so its
+/// URLs change with its content and browsers may keep a copy for good.
+pub fn output_name() -> String {
+    let name = env!("LEPTOS_OUTPUT_NAME");
+    match BUNDLE_HASH {
+        Some(hash) => format!("{name}.{hash}"),
+        None => name.to_string(),
+    }
+}
+
+/// The embedded file a URL path names: its own, or for `/pkg/<name>.<hash>.js` and
+/// `.wasm`, the bundle's, then cached as immutable.
+fn file_of(path: &str) -> Option<(&'static SiteFile, bool)> {
+    let hashed = BUNDLE_HASH.and_then(|hash| {
+        let file = path.strip_prefix("/pkg/")?;
+        let (stem, extension) = file.rsplit_once('.')?;
+        (stem == format!("{}.{hash}", env!("LEPTOS_OUTPUT_NAME")) && matches!(extension, "js" | "wasm"))
+            .then(|| format!("/pkg/{}.{extension}", env!("LEPTOS_OUTPUT_NAME")))
+    });
+    let wanted = hashed.as_deref().unwrap_or(path);
+    SITE_FILES.iter().find(|(url, _, _)| *url == wanted).map(|file| (file, hashed.is_some()))
+}
+
 /// Serves an embedded file by its exact URL path: no file system, so no traversal.
-/// Files are revalidated by ETag, so a new binary's bundle is never served stale.
+/// Files under their plain names are revalidated by ETag, so a new binary's bundle is
+/// never served stale; under hashed names they are cached for a year.
 pub async fn serve(uri: Uri, headers: HeaderMap) -> Response {
     let path = uri.path();
-    let Some((url, bytes, hash)) = SITE_FILES.iter().find(|(url, _, _)| *url == path) else {
+    let Some(((url, bytes, hash), immutable)) = file_of(path) else {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };
     let etag = format!("\"{hash}\"");
-    let cache = [(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))];
+    let cache_control =
+        HeaderValue::from_static(if immutable { "public, max-age=31536000, immutable" } else { "no-cache" });
+    let cache = [(header::CACHE_CONTROL, cache_control.clone())];
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
         return (StatusCode::NOT_MODIFIED, cache).into_response();
     }
@@ -78,7 +107,7 @@ pub async fn serve(uri: Uri, headers: HeaderMap) -> Response {
         .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("br")));
     let base = [
         (header::CONTENT_TYPE, HeaderValue::from_static(content_type(path))),
-        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (header::CACHE_CONTROL, cache_control),
         (header::ETAG, etag),
         (header::VARY, HeaderValue::from_static("accept-encoding")),
     ];

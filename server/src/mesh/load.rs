@@ -59,6 +59,17 @@ impl ArtifactSet {
         let catalog = optional("catalog.json")?;
         let run_results = optional("run_results.json")?;
         let sources = optional("sources.json")?;
+        Ok(Self::from_bytes(dir, manifest, catalog, run_results, sources))
+    }
+
+    /// Artifacts already in memory (an upload); `dir` names them in errors.
+    pub fn from_bytes(
+        dir: PathBuf,
+        manifest: Vec<u8>,
+        catalog: Option<Vec<u8>>,
+        run_results: Option<Vec<u8>>,
+        sources: Option<Vec<u8>>,
+    ) -> Self {
         let mut hasher = Sha256::new();
         for part in [Some(&manifest), catalog.as_ref(), run_results.as_ref(), sources.as_ref()] {
             // The length prefix keeps "a file moved its bytes to the next" from colliding.
@@ -67,7 +78,7 @@ impl ArtifactSet {
             hasher.update(bytes);
         }
         let checksum = format!("{:x}", hasher.finalize());
-        Ok(ArtifactSet { dir, manifest, catalog, run_results, sources, checksum })
+        ArtifactSet { dir, manifest, catalog, run_results, sources, checksum }
     }
 
     pub fn manifest_len(&self) -> usize {
@@ -174,7 +185,10 @@ pub fn load_project(set: &ArtifactSet, configured_name: Option<&str>) -> Result<
         })
         .map(|n| normalise(&name, n, catalog.as_ref(), &statuses, &freshness))
         .collect();
+    // A unique_id given twice (under two keys, or in two sections) is one node: the first
+    // in section order (nodes, sources, ...) and then key order wins, as the sort is stable.
     nodes.sort_by(|a, b| a.unique_id.cmp(&b.unique_id));
+    nodes.dedup_by(|later, first| later.unique_id == first.unique_id);
 
     Ok(ProjectRecord {
         name,

@@ -52,7 +52,10 @@ pub struct FreshnessRecord {
     pub age_seconds: Option<f64>,
 }
 
+/// Missing fields read as empty: the store keeps a light form of each record that
+/// leaves out what resolving the mesh does not read.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct NodeRecord {
     pub unique_id: String,
     pub name: String,

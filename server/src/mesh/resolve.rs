@@ -1,7 +1,7 @@
 //! Joins the projects into one mesh: which copy of a node wins, which edges cross
 //! projects, which are inferred from `source()` relations, and what each project counts.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use app::dto::{Finding, Owner, ProjectCounts};
 
@@ -50,6 +50,9 @@ pub struct ResolvedNode {
     /// The project that defines the node; for an external node, the upstream project
     /// named by its package.
     pub project: String,
+    /// The project whose records hold this node: `project` itself, or for an external
+    /// node, the downstream project whose manifest carries the copy.
+    pub source: String,
     /// Known only from a copy injected into a downstream manifest.
     pub external: bool,
     pub record: NodeRecord,
@@ -66,29 +69,45 @@ pub struct Mesh {
 }
 
 pub fn resolve(projects: &[ProjectRecord]) -> Mesh {
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut nodes: Vec<ResolvedNode> = Vec::new();
+    resolve_owned(projects.to_vec())
+}
 
+/// [`resolve`], moving the records into the mesh instead of copying them.
+pub fn resolve_owned(mut projects: Vec<ProjectRecord>) -> Mesh {
     // A project's own nodes win over every copy of them; a copy of a node whose
     // project is not indexed stands in for it, under the upstream project's name.
-    for injected in [false, true] {
-        for project in projects {
-            for node in project.nodes.iter().filter(|n| n.injected == injected) {
-                if index.contains_key(node.unique_id.as_str()) {
-                    continue;
+    let winners: Vec<(usize, usize, bool)> = {
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut winners = Vec::new();
+        for injected in [false, true] {
+            for (p, project) in projects.iter().enumerate() {
+                for (n, node) in project.nodes.iter().enumerate() {
+                    if node.injected == injected && seen.insert(&node.unique_id) {
+                        winners.push((p, n, injected));
+                    }
                 }
-                index.insert(&node.unique_id, nodes.len());
-                nodes.push(ResolvedNode {
-                    project: if injected { node.package.clone() } else { project.name.clone() },
-                    external: injected,
-                    record: node.clone(),
-                });
             }
         }
+        winners
+    };
+    let mut records: Vec<Vec<Option<NodeRecord>>> =
+        projects.iter_mut().map(|p| std::mem::take(&mut p.nodes).into_iter().map(Some).collect()).collect();
+    let mut nodes: Vec<ResolvedNode> = Vec::with_capacity(winners.len());
+    for (p, n, injected) in winners {
+        let Some(record) = records[p][n].take() else { continue };
+        nodes.push(ResolvedNode {
+            project: if injected { record.package.clone() } else { projects[p].name.clone() },
+            source: projects[p].name.clone(),
+            external: injected,
+            record,
+        });
     }
+    drop(records);
+    let projects = &projects;
 
     add_group_owners(projects, &mut nodes);
     name_owners_by_email(&mut nodes);
+    let index: HashMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (n.record.unique_id.as_str(), i)).collect();
 
     let mut edges = Vec::new();
     for node in nodes.iter().filter(|n| !n.external) {

@@ -10,8 +10,13 @@ const SNIPPET_CHARS: usize = 180;
 /// typo distance of one.
 fn word_matches(word: &str, query_words: &[String]) -> bool {
     let word = word.to_lowercase();
+    let word_chars = word.chars().count();
     query_words.iter().any(|q| {
-        word.starts_with(q.as_str()) || (q.chars().count() >= 4 && edit_distance(&word, q) <= typo_distance(q))
+        let (q_chars, allowed) = (q.chars().count(), typo_distance(q));
+        // Lengths further apart than the typos allowed cannot match: skipping them keeps
+        // a megabyte-long word in a description from costing a megabyte-sized edit distance.
+        word.starts_with(q.as_str())
+            || (q_chars >= 4 && word_chars.abs_diff(q_chars) <= allowed && edit_distance(&word, q) <= allowed)
     })
 }
 
@@ -72,7 +77,12 @@ pub fn snippet(text: &str, query_words: &[String]) -> Vec<SnippetPart> {
     // Start a little before the first match, on a character boundary.
     let mut start = text[..first].char_indices().rev().nth(40).map(|(i, _)| i).unwrap_or(0);
     if start > 0 {
-        start = text[start..].find(char::is_whitespace).map(|i| start + i + 1).unwrap_or(start);
+        // Past the whitespace, which may be more than one byte (a no-break space).
+        start = text[start..]
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
+            .map(|(i, c)| start + i + c.len_utf8())
+            .unwrap_or(start);
     }
     let end = text[start..].char_indices().nth(SNIPPET_CHARS).map(|(i, _)| start + i).unwrap_or(text.len());
     let mut parts = Vec::new();
@@ -121,6 +131,24 @@ mod tests {
         let marked: Vec<&str> = parts.iter().filter(|p| p.highlight).map(|p| p.text.as_str()).collect();
         assert_eq!(marked, ["paid", "USD"]);
         assert_eq!(parts.iter().map(|p| p.text.as_str()).collect::<String>(), "Total paid for the order in USD.");
+    }
+
+    #[test]
+    fn a_snippet_may_start_after_a_no_break_space() {
+        // The window used to begin one byte into the two-byte space, and slicing there panicked.
+        let text = format!("{} needle", "word\u{a0}".repeat(60));
+        let parts = snippet(&text, &q(&["needle"]));
+        assert!(parts.iter().any(|p| p.highlight && p.text == "needle"));
+        let text = format!("{} needle", "word\u{3000}".repeat(60));
+        assert!(snippet(&text, &q(&["needle"])).iter().any(|p| p.highlight));
+    }
+
+    #[test]
+    fn a_megabyte_word_is_not_compared_letter_by_letter() {
+        let word = "a".repeat(1_000_000);
+        assert!(!matches(&word, &q(&["aaab"])));
+        assert!(matches(&word, &q(&["aaaa"])), "a prefix still matches");
+        assert!(matches("customers", &q(&["custmers"])), "typos still match");
     }
 
     #[test]

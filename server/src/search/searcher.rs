@@ -4,27 +4,26 @@
 
 use std::{path::Path, time::Instant};
 
-use app::dto::{FacetCount, Facets, SearchHit, SearchResults};
+use app::dto::{SearchHit, SearchResults};
 use tantivy::{
-    collector::{Count, FacetCollector, FacetCounts, TopDocs},
+    collector::{Count, TopDocs},
     query::{AllQuery, BooleanQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery},
     schema::{Field, IndexRecordOption, Value},
     Index, IndexReader, ReloadPolicy, TantivyDocument, Term,
 };
 
 use super::{
+    facets::FacetNames,
     highlight::{matches, snippet, typo_distance},
     query::{self, ParsedQuery, Term as QueryTerm},
     schema::{schema, Fields},
     SearchError,
 };
 
-/// How many values each facet lists at most.
-const FACET_VALUES: usize = 20;
-
 pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
+    facet_names: FacetNames,
 }
 
 fn constant(query: Box<dyn Query>, score: f32) -> Box<dyn Query> {
@@ -39,8 +38,9 @@ impl SearchIndex {
     pub fn open(dir: &Path) -> Result<Self, SearchError> {
         let index = Index::open_in_dir(dir)?;
         let (_, fields) = schema();
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { reader, fields })
+        let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let facet_names = FacetNames::load(&reader.searcher(), "facets")?;
+        Ok(SearchIndex { reader, fields, facet_names })
     }
 
     /// A word matched by prefix in every text field; with typos in the ones people
@@ -206,14 +206,10 @@ impl SearchIndex {
         }
         let query = self.build_query(&parsed, input);
         let searcher = self.reader.searcher();
-        let mut facet_collector = FacetCollector::for_field("facets");
-        for facet in ["/project", "/type", "/access", "/owner", "/group", "/contract"] {
-            facet_collector.add_facet(facet);
-        }
-        let (top, total, facet_counts) =
-            searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(offset), Count, facet_collector))?;
+        let (top, total, facets) = searcher
+            .search(&query, &(TopDocs::with_limit(limit).and_offset(offset), Count, self.facet_names.collector()))?;
         results.total = total as u64;
-        results.facets = facets(&facet_counts);
+        results.facets = facets;
         let words = parsed.free_text();
         for (_score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -254,28 +250,5 @@ impl SearchIndex {
             matched_field: matched_field.to_string(),
             snippet: snippet(&shown, words),
         }
-    }
-}
-
-fn facets(counts: &FacetCounts) -> Facets {
-    let list = |root: &str| -> Vec<FacetCount> {
-        let mut values: Vec<FacetCount> = counts
-            .get(root)
-            .map(|(facet, count)| FacetCount {
-                value: facet.to_path().last().map(|s| s.to_string()).unwrap_or_default(),
-                count,
-            })
-            .collect();
-        values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-        values.truncate(FACET_VALUES);
-        values
-    };
-    Facets {
-        project: list("/project"),
-        resource_type: list("/type"),
-        access: list("/access"),
-        owner: list("/owner"),
-        group: list("/group"),
-        contract: list("/contract"),
     }
 }

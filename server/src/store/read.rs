@@ -28,7 +28,11 @@ pub struct Reader {
 impl Reader {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let reader = Reader { path: path.to_path_buf(), idle: Mutex::new(Vec::new()) };
-        // Fail now, not on the first request, if the file is not a database.
+        // Fail now, not on the first request, if the file is not a database of this layout.
+        let version = reader.with(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))?))?;
+        if version != super::schema::SCHEMA_VERSION {
+            return Err(StoreError::Layout(path.to_path_buf()));
+        }
         reader
             .with(|c| c.query_row("SELECT count(*) FROM projects", [], |r| r.get::<_, i64>(0)).map_err(Into::into))?;
         Ok(reader)
@@ -95,13 +99,17 @@ impl Reader {
     pub fn node(&self, unique_id: &str) -> Result<Option<NodeDetail>, StoreError> {
         self.with(|c| {
             let row = c
-                .prepare_cached("SELECT project, external, record FROM nodes WHERE unique_id = ?1")?
-                .query_row([unique_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, String>(2)?)))
+                .prepare_cached(&format!(
+                    "SELECT n.project, n.external, p.record, n.owners FROM nodes n {RECORD} WHERE n.unique_id = ?1"
+                ))?
+                .query_row([unique_id], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+                })
                 .optional()?;
-            let Some((project, external, record)) = row else {
+            let Some((project, external, record, owners)) = row else {
                 return Ok(None);
             };
-            let record: NodeRecord = serde_json::from_str(&record)?;
+            let record = resolved_record(&record, &owners)?;
             let parents = neighbours(c, unique_id, Direction::Parents)?;
             let (tests, children): (Vec<_>, Vec<_>) = neighbours(c, unique_id, Direction::Children)?
                 .into_iter()
@@ -136,6 +144,16 @@ impl Reader {
             Ok(Some(detail))
         })
     }
+}
+
+/// Joins a node (`n`) to its stored records (`p`): `p.record` whole, `p.light` without long texts.
+pub(super) const RECORD: &str = "JOIN project_nodes p ON p.project = n.source AND p.unique_id = n.unique_id";
+
+/// A node's record as resolved: the stored one with the owners resolution gave it.
+pub(super) fn resolved_record(record: &str, owners: &str) -> Result<NodeRecord, StoreError> {
+    let mut record: NodeRecord = serde_json::from_str(record)?;
+    record.owners = serde_json::from_str(owners)?;
+    Ok(record)
 }
 
 /// A neighbour with its latest status and, for a test, the column it tests.

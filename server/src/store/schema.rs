@@ -1,6 +1,11 @@
 //! The SQLite schema of one generation.
 
+/// `PRAGMA user_version` of a generation written with [`SCHEMA`]: a re-index builds on
+/// the previous generation only when it has this layout, and a reader refuses others.
+pub const SCHEMA_VERSION: i64 = 2;
+
 pub const SCHEMA: &str = r#"
+PRAGMA user_version = 2;
 CREATE TABLE projects (
     name TEXT PRIMARY KEY,
     artifact_path TEXT NOT NULL,
@@ -13,17 +18,26 @@ CREATE TABLE projects (
     counts TEXT NOT NULL DEFAULT '{}'
 );
 -- Each project's nodes as its manifest has them, copies included: what a re-index
--- resolves the mesh from when only some projects change.
+-- resolves the mesh from when only some projects change. `record` is the whole
+-- NodeRecord as JSON; `light` the same without its long texts (description, code,
+-- meta, column descriptions), which is all resolving, the graph and lists need;
+-- `record_hash` tells a re-index whether a node's search document can be kept.
 CREATE TABLE project_nodes (
     project TEXT NOT NULL,
     unique_id TEXT NOT NULL,
     record TEXT NOT NULL,
+    light TEXT NOT NULL,
+    record_hash INTEGER NOT NULL,
     PRIMARY KEY (project, unique_id)
-) WITHOUT ROWID;
--- The resolved mesh: one row a node.
+);
+-- The resolved mesh: one row a node. Its record is the project_nodes row of `source`
+-- (the node's project, or for an external node the project carrying its copy) with
+-- `owners` (JSON) in place of the record's own: resolving adds group owners and
+-- names owners known only by email. `doc_key` hashes what its search document is made of.
 CREATE TABLE nodes (
     unique_id TEXT PRIMARY KEY,
     project TEXT NOT NULL,
+    source TEXT NOT NULL,
     name TEXT NOT NULL,
     resource_type TEXT NOT NULL,
     package TEXT NOT NULL,
@@ -31,8 +45,11 @@ CREATE TABLE nodes (
     external INTEGER NOT NULL,
     status TEXT,
     test_column TEXT,
-    record TEXT NOT NULL
-);
+    access TEXT,
+    contract_enforced INTEGER NOT NULL,
+    owners TEXT NOT NULL,
+    doc_key INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE INDEX nodes_project ON nodes (project, resource_type);
 CREATE TABLE edges (
     parent TEXT NOT NULL,
@@ -68,3 +85,13 @@ CREATE TABLE mesh_facts (
     value TEXT NOT NULL
 );
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schema_sets_its_version() {
+        assert!(SCHEMA.contains(&format!("PRAGMA user_version = {SCHEMA_VERSION};")));
+    }
+}

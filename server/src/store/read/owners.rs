@@ -1,6 +1,6 @@
 //! Owners: who owns what, read from the owners table.
 
-use super::{NodeRecord, Reader, StoreError};
+use super::{NodeRecord, Reader, StoreError, RECORD};
 
 impl Reader {
     /// Every owner with the number of nodes they own, most first.
@@ -35,14 +35,14 @@ impl Reader {
             return Ok(None);
         };
         self.with(|c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT n.unique_id, n.name, n.resource_type, n.project, n.version, n.record, group_concat(DISTINCT o.source),
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT n.unique_id, n.name, n.resource_type, n.project, n.version, p.light, group_concat(DISTINCT o.source),
                         (SELECT count(*) FROM edges e JOIN nodes t ON t.unique_id = e.child
                          WHERE e.parent = n.unique_id AND t.resource_type = 'test' AND t.status IN ('fail', 'warn', 'error'))
-                 FROM owners o JOIN nodes n ON n.unique_id = o.node
+                 FROM owners o JOIN nodes n ON n.unique_id = o.node {RECORD}
                  WHERE o.key = ?1
-                 GROUP BY n.unique_id ORDER BY n.project, n.name, n.unique_id",
-            )?;
+                 GROUP BY n.unique_id ORDER BY n.project, n.name, n.unique_id"
+            ))?;
             let rows = stmt.query_map([&summary.key], |r| {
                 let record: String = r.get(5)?;
                 Ok((

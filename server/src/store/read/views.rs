@@ -8,20 +8,39 @@ use app::dto::{
 };
 use rusqlite::{Connection, OptionalExtension};
 
-use super::{findings_of_project, Reader, StoreError};
+use super::{findings_of_project, resolved_record, Reader, StoreError, RECORD};
 use crate::mesh::{GroupRecord, NodeRecord};
 
-/// Nodes (not external) with their records, for the queries below.
-fn records(c: &Connection, filter_sql: &str, param: &str) -> Result<Vec<(String, NodeRecord)>, StoreError> {
+/// Which stored record a list reads: whole, or light (without descriptions and code).
+#[derive(Clone, Copy)]
+enum Texts {
+    Whole,
+    Light,
+}
+
+/// Nodes (not external) with their records, for the queries below; `filter_sql` names
+/// the node's columns as `n.`.
+fn records(
+    c: &Connection,
+    texts: Texts,
+    filter_sql: &str,
+    param: &str,
+) -> Result<Vec<(String, NodeRecord)>, StoreError> {
+    let column = match texts {
+        Texts::Whole => "p.record",
+        Texts::Light => "p.light",
+    };
     let sql = format!(
-        "SELECT project, record FROM nodes WHERE external = 0 AND {filter_sql} ORDER BY project, name, unique_id"
+        "SELECT n.project, {column}, n.owners FROM nodes n {RECORD}
+         WHERE n.external = 0 AND {filter_sql} ORDER BY n.project, n.name, n.unique_id"
     );
     let mut stmt = c.prepare_cached(&sql)?;
-    let rows = stmt.query_map([param], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let rows =
+        stmt.query_map([param], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
     let mut out = Vec::new();
     for row in rows {
-        let (project, record) = row?;
-        out.push((project, serde_json::from_str(&record)?));
+        let (project, record, owners) = row?;
+        out.push((project, resolved_record(&record, &owners)?));
     }
     Ok(out)
 }
@@ -61,7 +80,7 @@ impl Reader {
         };
         self.with(|c| {
             let today = crate::mesh::today();
-            let public_models = records(c, "project = ?1 AND resource_type = 'model'", name)?
+            let public_models = records(c, Texts::Whole, "n.project = ?1 AND n.resource_type = 'model'", name)?
                 .into_iter()
                 .filter(|(_, r)| r.access.as_deref() == Some("public"))
                 .map(|(_, r)| ApiModel {
@@ -100,11 +119,16 @@ impl Reader {
                 let (project, groups) = row?;
                 let groups: Vec<GroupRecord> = serde_json::from_str(&groups)?;
                 for g in groups.into_iter().filter(|g| !g.injected) {
-                    let members = records(c, "project = ?1 AND resource_type NOT IN ('test', 'unit_test')", &project)?
-                        .into_iter()
-                        .filter(|(_, r)| r.group.as_deref() == Some(g.name.as_str()) && r.package == g.package)
-                        .map(|(p, r)| link(&p, &r))
-                        .collect();
+                    let members = records(
+                        c,
+                        Texts::Light,
+                        "n.project = ?1 AND n.resource_type NOT IN ('test', 'unit_test')",
+                        &project,
+                    )?
+                    .into_iter()
+                    .filter(|(_, r)| r.group.as_deref() == Some(g.name.as_str()) && r.package == g.package)
+                    .map(|(p, r)| link(&p, &r))
+                    .collect();
                     out.push(GroupView {
                         project: project.clone(),
                         name: g.name,
@@ -122,17 +146,14 @@ impl Reader {
     pub fn versions(&self) -> Result<VersionsView, StoreError> {
         self.with(|c| {
             let today = crate::mesh::today();
-            let versioned = records(
-                c,
-                "resource_type = 'model' AND json_extract(record, '$.version') IS NOT NULL AND ?1 = ?1",
-                "",
-            )?;
+            let versioned =
+                records(c, Texts::Light, "n.resource_type = 'model' AND n.version IS NOT NULL AND ?1 = ?1", "")?;
             let mut models: BTreeMap<(String, String), VersionedModel> = BTreeMap::new();
             let mut deprecations = Vec::new();
-            let mut children = c.prepare_cached(
-                "SELECT n.project, n.record FROM edges e JOIN nodes n ON n.unique_id = e.child
-                 WHERE e.parent = ?1 AND n.resource_type NOT IN ('test', 'unit_test') ORDER BY n.project, n.name",
-            )?;
+            let mut children = c.prepare_cached(&format!(
+                "SELECT n.project, p.light FROM edges e JOIN nodes n ON n.unique_id = e.child {RECORD}
+                 WHERE e.parent = ?1 AND n.resource_type NOT IN ('test', 'unit_test') ORDER BY n.project, n.name"
+            ))?;
             for (project, r) in versioned {
                 let version = r.version.clone().unwrap_or_default();
                 let (mut pinned_by, mut following_latest) = (Vec::new(), Vec::new());
@@ -191,8 +212,8 @@ impl Reader {
             let findings = findings_of_project(c, None)?;
             let mut stmt = c.prepare_cached(
                 "SELECT project,
-                        sum(json_extract(record, '$.access') = 'public'),
-                        sum(json_extract(record, '$.access') = 'public' AND json_extract(record, '$.contract_enforced'))
+                        sum(access = 'public'),
+                        sum(access = 'public' AND contract_enforced)
                  FROM nodes WHERE external = 0 AND resource_type = 'model' GROUP BY project ORDER BY project",
             )?;
             let coverage = stmt
@@ -228,14 +249,15 @@ impl Reader {
         use crate::mesh::EdgeKind;
         self.with(|c| {
             let today = crate::mesh::today();
-            let mut stmt = c.prepare_cached("SELECT project, external, record FROM nodes")?;
-            let rows =
-                stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, String>(2)?)))?;
+            let mut stmt =
+                c.prepare_cached(&format!("SELECT n.project, n.external, p.light, n.owners FROM nodes n {RECORD}"))?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+            })?;
             let mut nodes = Vec::new();
             for row in rows {
-                let (project, external, record) = row?;
-                let r: NodeRecord = serde_json::from_str(&record)?;
-                nodes.push(GraphNode::from_record(r, project, external, &today));
+                let (project, external, light, owners) = row?;
+                nodes.push(GraphNode::from_record(resolved_record(&light, &owners)?, project, external, &today));
             }
             let mut stmt = c.prepare_cached("SELECT parent, child, kind FROM edges")?;
             let edges = stmt

@@ -1,0 +1,226 @@
+//! `meshlens-bench load`: wrk on loopback against search, node and lineage pages of
+//! the generated mesh, once on a quiet server and once while projects are re-indexed.
+
+use std::{
+    fs,
+    path::PathBuf,
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use anyhow::{bail, Context};
+
+use crate::{
+    run::{binary, changed_project},
+    server::{self, Server},
+    workload,
+};
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct LoadArgs {
+    #[arg(long)]
+    pub bin: Option<PathBuf>,
+    #[arg(long, default_value = "/var/tmp/meshlens-bench")]
+    pub work: PathBuf,
+    #[arg(long, default_value_t = 50)]
+    pub projects: usize,
+    #[arg(long, default_value_t = 250)]
+    pub models: usize,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Seconds each wrk run lasts.
+    #[arg(long, default_value_t = 30)]
+    pub duration: u64,
+    #[arg(long, default_value_t = 16)]
+    pub connections: usize,
+    #[arg(long, default_value_t = 2)]
+    pub threads: usize,
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Default)]
+struct WrkResult {
+    requests: u64,
+    requests_per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
+    non_2xx: u64,
+    socket_errors: u64,
+}
+
+fn duration_ms(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let split = text.find(|c: char| c.is_ascii_alphabetic())?;
+    let (value, unit) = text.split_at(split);
+    let value: f64 = value.parse().ok()?;
+    Some(match unit {
+        "us" => value / 1000.0,
+        "ms" => value,
+        "s" => value * 1000.0,
+        "m" => value * 60_000.0,
+        _ => return None,
+    })
+}
+
+fn parse_wrk(output: &str) -> WrkResult {
+    let mut r = WrkResult::default();
+    for line in output.lines().map(str::trim) {
+        let mut words = line.split_whitespace();
+        match (words.next(), words.next()) {
+            (Some("50%"), Some(v)) => r.p50_ms = duration_ms(v).unwrap_or(f64::NAN),
+            (Some("99%"), Some(v)) => r.p99_ms = duration_ms(v).unwrap_or(f64::NAN),
+            (Some("Latency"), Some(v)) if v != "Distribution" => {
+                r.max_ms = line.split_whitespace().nth(3).and_then(duration_ms).unwrap_or(f64::NAN);
+            }
+            (Some("Requests/sec:"), Some(v)) => r.requests_per_second = v.parse().unwrap_or(f64::NAN),
+            (Some("Non-2xx"), _) => r.non_2xx = line.rsplit(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0),
+            (Some("Socket"), _) => {
+                r.socket_errors = line
+                    .split(',')
+                    .filter_map(|part| part.split_whitespace().last().and_then(|n| n.parse::<u64>().ok()))
+                    .sum();
+            }
+            (Some(n), Some("requests")) => r.requests = n.parse().unwrap_or(0),
+            _ => {}
+        }
+    }
+    r
+}
+
+/// A wrk script that cycles through `paths`, asking for compressed responses like a browser.
+fn script(paths: &[String]) -> String {
+    let list: Vec<String> =
+        paths.iter().map(|p| format!("  \"{}\"", p.replace('\\', "\\\\").replace('"', "\\\""))).collect();
+    format!(
+        "local paths = {{\n{}\n}}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format(\"GET\", paths[(i % #paths) + 1], {{ [\"Accept-Encoding\"] = \"br, gzip\" }})\nend\n",
+        list.join(",\n")
+    )
+}
+
+fn wrk(args: &LoadArgs, script: &std::path::Path, addr: std::net::SocketAddr) -> Command {
+    let mut cmd = Command::new("wrk");
+    cmd.arg(format!("-t{}", args.threads))
+        .arg(format!("-c{}", args.connections))
+        .arg(format!("-d{}s", args.duration))
+        .args(["--timeout", "10s", "--latency", "-s"])
+        .arg(script)
+        .arg(format!("http://{addr}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+pub fn load(args: LoadArgs) -> anyhow::Result<()> {
+    if Command::new("wrk").arg("--version").output().is_err() {
+        bail!("wrk is not installed: apt-get install -y wrk");
+    }
+    let bin = binary(args.bin.as_deref())?;
+    fs::create_dir_all(&args.work)?;
+    let spec =
+        crate::generate::MeshSpec { projects: args.projects, models: args.models, seed: args.seed, shapes: false };
+    let mesh = server::prepare_mesh(&args.work, &spec)?;
+    let changed = changed_project(args.projects);
+    mesh.rewrite(changed, 0)?;
+    let data = args.work.join("data-load");
+    let _ = fs::remove_dir_all(&data);
+    server::index(&bin, &data, &mesh.dirs)?;
+    let server = Server::start(&bin, &data)?;
+
+    let w = workload::workload(&mesh.plan, 100);
+    let mut paths = Vec::new();
+    for i in 0..100 {
+        paths.push(w.search_pages[i].clone());
+        paths.push(w.node_pages[i].clone());
+        paths.push(w.lineage_depth2[i].clone());
+    }
+    let script_path = args.work.join("wrk-paths.lua");
+    fs::write(&script_path, script(&paths))?;
+
+    eprintln!("wrk, {} s, no re-index", args.duration);
+    let quiet = wrk(&args, &script_path, server.addr).output().context("running wrk")?;
+    let quiet = parse_wrk(&String::from_utf8_lossy(&quiet.stdout));
+
+    eprintln!("wrk, {} s, while {} is re-indexed again and again", args.duration, mesh.plan.projects[changed].name);
+    let mut child = wrk(&args, &script_path, server.addr).spawn().context("running wrk")?;
+    let started = Instant::now();
+    let mut reindexes: Vec<f64> = Vec::new();
+    let mut revision = 1;
+    std::thread::sleep(Duration::from_secs(2));
+    while child.try_wait()?.is_none() && started.elapsed() < Duration::from_secs(args.duration.saturating_sub(3)) {
+        mesh.rewrite(changed, revision)?;
+        reindexes.push(server::index(&bin, &data, &mesh.dirs)?.seconds);
+        revision += 1;
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let output = child.wait_with_output()?;
+    let busy = parse_wrk(&String::from_utf8_lossy(&output.stdout));
+    mesh.rewrite(changed, 0)?;
+    drop(server);
+
+    let mut table = String::new();
+    table.push_str(&format!(
+        "wrk -t{} -c{} -d{}s on loopback, cycling through {} URLs (search, node and depth-2 lineage pages, compressed), {}.\n\n",
+        args.threads,
+        args.connections,
+        args.duration,
+        paths.len(),
+        crate::process::machine()
+    ));
+    table.push_str("| run | requests | requests/s | p50 | p99 | max | failed (non-2xx + socket errors) |\n");
+    table.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
+    let mean = if reindexes.is_empty() { 0.0 } else { reindexes.iter().sum::<f64>() / reindexes.len() as f64 };
+    for (name, r) in [
+        ("quiet server".to_string(), &quiet),
+        (format!("while re-indexing ({} re-index runs of {:.1} s on average)", reindexes.len(), mean), &busy),
+    ] {
+        table.push_str(&format!(
+            "| {name} | {} | {:.0} | {:.0} ms | {:.0} ms | {:.0} ms | {} |\n",
+            r.requests,
+            r.requests_per_second,
+            r.p50_ms,
+            r.p99_ms,
+            r.max_ms,
+            r.non_2xx + r.socket_errors
+        ));
+    }
+    println!("{table}");
+    if let Some(out) = &args.out {
+        fs::write(out, &table)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrk_output_is_read() {
+        let out = "Running 10s test @ http://127.0.0.1:3000
+  2 threads and 16 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    12.50ms    3.10ms   1.20s    90.00%
+    Req/Sec   600.00     50.00   700.00     80.00%
+  Latency Distribution
+     50%   11.00ms
+     75%   13.00ms
+     90%   15.00ms
+     99%  250.00us
+  12000 requests in 10.00s, 120.00MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 4
+Requests/sec:   1200.00
+Transfer/sec:     12.00MB
+";
+        let r = parse_wrk(out);
+        assert_eq!(r.requests, 12000);
+        assert_eq!(r.requests_per_second, 1200.0);
+        assert_eq!(r.p50_ms, 11.0);
+        assert_eq!(r.p99_ms, 0.25);
+        assert_eq!(r.max_ms, 1200.0);
+        assert_eq!(r.non_2xx, 4);
+        assert_eq!(r.socket_errors, 3);
+    }
+}
