@@ -11,23 +11,15 @@ use std::{
 use anyhow::{bail, Context};
 
 use crate::{
-    run::{binary, changed_project},
+    run::{binary, changed_project, MeshArgs},
     server::{self, Server},
     workload,
 };
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct LoadArgs {
-    #[arg(long)]
-    pub bin: Option<PathBuf>,
-    #[arg(long, default_value = "/var/tmp/meshlens-bench")]
-    pub work: PathBuf,
-    #[arg(long, default_value_t = 50)]
-    pub projects: usize,
-    #[arg(long, default_value_t = 250)]
-    pub models: usize,
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub mesh: MeshArgs,
     /// Seconds each wrk run lasts.
     #[arg(long, default_value_t = 30)]
     pub duration: u64,
@@ -116,14 +108,13 @@ pub fn load(args: LoadArgs) -> anyhow::Result<()> {
     if Command::new("wrk").arg("--version").output().is_err() {
         bail!("wrk is not installed: apt-get install -y wrk");
     }
-    let bin = binary(args.bin.as_deref())?;
-    fs::create_dir_all(&args.work)?;
-    let spec =
-        crate::generate::MeshSpec { projects: args.projects, models: args.models, seed: args.seed, shapes: false };
-    let mesh = server::prepare_mesh(&args.work, &spec)?;
-    let changed = changed_project(args.projects);
+    let bin = binary(args.mesh.bin.as_deref())?;
+    fs::create_dir_all(&args.mesh.work)?;
+    let spec = args.mesh.spec();
+    let mesh = server::prepare_mesh(&args.mesh.work, &spec)?;
+    let changed = changed_project(args.mesh.projects);
     mesh.rewrite(changed, 0)?;
-    let data = args.work.join("data-load");
+    let data = args.mesh.work.join("data-load");
     let _ = fs::remove_dir_all(&data);
     server::index(&bin, &data, &mesh.dirs)?;
     let server = Server::start(&bin, &data)?;
@@ -135,7 +126,7 @@ pub fn load(args: LoadArgs) -> anyhow::Result<()> {
         paths.push(w.node_pages[i].clone());
         paths.push(w.lineage_depth2[i].clone());
     }
-    let script_path = args.work.join("wrk-paths.lua");
+    let script_path = args.mesh.work.join("wrk-paths.lua");
     fs::write(&script_path, script(&paths))?;
 
     eprintln!("wrk, {} s, no re-index", args.duration);

@@ -20,8 +20,9 @@ use crate::{
     workload,
 };
 
+/// The binary and the generated mesh `run` and `load` work on.
 #[derive(clap::Args, Debug, Clone)]
-pub struct RunArgs {
+pub struct MeshArgs {
     /// The meshlens binary; without it, `cargo build --release -p server` builds one.
     #[arg(long)]
     pub bin: Option<PathBuf>,
@@ -35,6 +36,18 @@ pub struct RunArgs {
     pub models: usize,
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+}
+
+impl MeshArgs {
+    pub fn spec(&self) -> MeshSpec {
+        MeshSpec { projects: self.projects, models: self.models, seed: self.seed, shapes: false }
+    }
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub mesh: MeshArgs,
     /// Requests per page kind.
     #[arg(long, default_value_t = 60)]
     pub samples: usize,
@@ -64,10 +77,6 @@ pub fn binary(bin: Option<&Path>) -> anyhow::Result<PathBuf> {
     Ok(target.join("release/meshlens"))
 }
 
-pub fn spec(args: &RunArgs) -> MeshSpec {
-    MeshSpec { projects: args.projects, models: args.models, seed: args.seed, shapes: false }
-}
-
 /// The project re-indexed after a change: one in the middle, upstream of some and
 /// downstream of others.
 pub fn changed_project(projects: usize) -> usize {
@@ -75,14 +84,14 @@ pub fn changed_project(projects: usize) -> usize {
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
-    let bin = binary(args.bin.as_deref())?;
-    fs::create_dir_all(&args.work)?;
-    let spec = spec(&args);
-    let mesh = server::prepare_mesh(&args.work, &spec)?;
-    let changed = changed_project(args.projects);
+    let bin = binary(args.mesh.bin.as_deref())?;
+    fs::create_dir_all(&args.mesh.work)?;
+    let spec = args.mesh.spec();
+    let mesh = server::prepare_mesh(&args.mesh.work, &spec)?;
+    let changed = changed_project(args.mesh.projects);
     mesh.rewrite(changed, 0)?;
 
-    let data = args.work.join("data-run");
+    let data = args.mesh.work.join("data-run");
     let _ = fs::remove_dir_all(&data);
     // Read once before the measured run, so it measures meshlens and not the disk.
     for dir in &mesh.dirs {
@@ -148,9 +157,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
 
     let results = Results {
         machine: machine(),
-        projects: args.projects,
-        models: args.models,
-        split: Split::of(args.models),
+        projects: args.mesh.projects,
+        models: args.mesh.models,
+        split: Split::of(args.mesh.models),
         nodes: mesh.nodes,
         manifest_bytes: mesh.manifest_bytes,
         run_results_bytes: mesh.run_results_bytes,
