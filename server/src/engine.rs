@@ -154,8 +154,8 @@ impl Engine {
         let base = generation.diff_base().map_err(catalog_error)?;
         let report = diff::diff(&base, head);
         let review = Arc::new(Review {
-            id: review_id(&report),
-            created: now_rfc3339(),
+            id: review_id(),
+            created: crate::mesh::now_rfc3339(),
             markdown: diff::markdown(&report),
             lineage: diff::impact_view(&base, &report),
             report,
@@ -169,24 +169,18 @@ impl Engine {
     }
 }
 
-/// Unguessable enough that one reviewer cannot stumble on another's diff.
-fn review_id(report: &app::dto::DiffReport) -> String {
-    use sha2::{Digest, Sha256};
+/// Unguessable enough that one reviewer cannot stumble on another's diff: the
+/// standard library's hasher keys are drawn from the operating system's randomness.
+fn review_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
     static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let mut hasher = Sha256::new();
-    hasher.update(COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed).to_le_bytes());
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
-    hasher.update(nanos.to_le_bytes());
-    hasher.update(std::process::id().to_le_bytes());
-    hasher.update(serde_json::to_vec(report).unwrap_or_default());
-    format!("{:x}", hasher.finalize())[..20].to_string()
-}
-
-fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs();
-    let (days, rest) = ((secs / 86_400) as i64, secs % 86_400);
-    let (y, m, d) = crate::mesh::civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60)
+    let count = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let word = || {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u64(count);
+        hasher.finish()
+    };
+    format!("{:016x}{:016x}", word(), word())[..20].to_string()
 }
 
 fn catalog_error(e: impl std::fmt::Display) -> CatalogError {

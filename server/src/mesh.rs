@@ -6,7 +6,7 @@ mod load;
 mod record;
 mod resolve;
 
-pub use findings::{civil_from_days, same_type, today, FINDING_KINDS};
+pub use findings::{now_rfc3339, same_type, today, FINDING_KINDS};
 pub use load::{load_project, ArtifactSet, LoadError};
 pub use record::{FreshnessRecord, GroupRecord, NodeRecord, ProjectRecord, RefRecord, TestRecord};
 pub use resolve::{resolve, resolve_owned, Edge, EdgeKind, Mesh, ResolvedNode};
