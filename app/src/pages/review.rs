@@ -27,7 +27,8 @@ pub fn ReviewPage() -> impl IntoView {
         <p class="lede">"Before you merge a change to a dbt project, see what it does to the mesh: breaking contract changes (dbt's rules), narrowed access, removed or moved versions, removed or renamed models, and every node, project and owner downstream of each."</p>
         {move || error().map(|e| view! { <p class="error upload-error" role="alert">{e}</p> })}
         <form class="review-form" method="post" action="/review" enctype="multipart/form-data">
-            <label>"The project's new " <code>"manifest.json"</code> " (from " <code>"dbt parse"</code> ", " <code>"dbt build"</code> " or a pull request's " <code>"target/"</code> "); one file a project"
+            <label>
+                <span>"The project's new " <code>"manifest.json"</code> " (from " <code>"dbt parse"</code> ", " <code>"dbt build"</code> " or a pull request's " <code>"target/"</code> "); one file per project"</span>
                 <input type="file" name="manifest" accept=".json,application/json" multiple required/>
             </label>
             <button type="submit">"Compare with the mesh"</button>
