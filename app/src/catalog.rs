@@ -3,44 +3,42 @@
 
 use std::sync::Arc;
 
-use crate::dto::{
-    GovernanceView, GroupView, LineageView, MeshView, NodeDetail, OwnerDetail, OwnerSummary, ProjectDetail,
-    ProjectSummary, Review, ReviewSummary, SearchResults, SiteInfo, VersionsView,
+use crate::{
+    dto::{
+        GovernanceView, GroupView, LineageView, MeshView, NodeDetail, OwnerDetail, OwnerSummary, ProjectDetail,
+        ProjectSummary, Review, ReviewSummary, SearchResults, SiteInfo, VersionsView,
+    },
+    error::{Error, ErrorCode},
 };
 
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct CatalogError(pub String);
-
+/// Every method checks its input against the engine's limits and answers with a
+/// typed [`Error`]; `Ok(None)` is "no such thing".
 pub trait Catalog: Send + Sync + 'static {
     fn site(&self) -> SiteInfo;
-    fn projects(&self) -> Result<Vec<ProjectSummary>, CatalogError>;
-    fn node(&self, unique_id: &str) -> Result<Option<NodeDetail>, CatalogError>;
-    fn project(&self, name: &str) -> Result<Option<ProjectDetail>, CatalogError>;
-    fn groups(&self) -> Result<Vec<GroupView>, CatalogError>;
-    fn versions(&self) -> Result<VersionsView, CatalogError>;
-    fn governance(&self) -> Result<GovernanceView, CatalogError>;
-    /// A laid-out lineage view, or why the selector cannot be read.
-    fn lineage(
-        &self,
-        select: &str,
-        exclude: &str,
-        expanded: &[String],
-    ) -> Result<Result<LineageView, String>, CatalogError>;
-    fn mesh(&self) -> Result<MeshView, CatalogError>;
-    fn owners(&self) -> Result<Vec<OwnerSummary>, CatalogError>;
-    fn owner(&self, key: &str) -> Result<Option<OwnerDetail>, CatalogError>;
-    fn search(&self, query: &str, limit: usize, offset: usize) -> Result<SearchResults, CatalogError>;
+    fn projects(&self) -> Result<Vec<ProjectSummary>, Error>;
+    fn node(&self, unique_id: &str) -> Result<Option<NodeDetail>, Error>;
+    fn project(&self, name: &str) -> Result<Option<ProjectDetail>, Error>;
+    fn groups(&self) -> Result<Vec<GroupView>, Error>;
+    fn versions(&self) -> Result<VersionsView, Error>;
+    fn governance(&self) -> Result<GovernanceView, Error>;
+    /// A laid-out lineage view. `expand` is a comma-separated list of node ids whose
+    /// fan-outs are drawn in full. A selector mistake is a `bad_request` naming
+    /// `select` or `exclude`.
+    fn lineage(&self, select: &str, exclude: &str, expand: &str) -> Result<LineageView, Error>;
+    fn mesh(&self) -> Result<MeshView, Error>;
+    fn owners(&self) -> Result<Vec<OwnerSummary>, Error>;
+    fn owner(&self, key: &str) -> Result<Option<OwnerDetail>, Error>;
+    fn search(&self, query: &str, limit: usize, offset: usize) -> Result<SearchResults, Error>;
     /// A diff kept for its review page.
-    fn review(&self, id: &str) -> Result<Option<Review>, CatalogError>;
+    fn review(&self, id: &str) -> Result<Option<Review>, Error>;
     /// The kept diffs, newest first.
-    fn reviews(&self) -> Result<Vec<ReviewSummary>, CatalogError>;
+    fn reviews(&self) -> Result<Vec<ReviewSummary>, Error>;
 }
 
 pub type SharedCatalog = Arc<dyn Catalog>;
 
 /// The catalog the server put in context.
-pub fn use_catalog() -> Result<SharedCatalog, leptos::prelude::ServerFnError> {
+pub fn use_catalog() -> Result<SharedCatalog, Error> {
     leptos::prelude::use_context::<SharedCatalog>()
-        .ok_or_else(|| leptos::prelude::ServerFnError::new("the catalog is missing from context"))
+        .ok_or_else(|| Error::new(ErrorCode::Internal, "the catalog is missing from context"))
 }

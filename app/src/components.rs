@@ -2,6 +2,7 @@
 
 mod code_block;
 mod copy_button;
+mod error_panel;
 mod header;
 mod lineage_graph;
 mod missing;
@@ -11,6 +12,7 @@ mod snippet;
 
 pub use code_block::CodeBlock;
 pub use copy_button::CopyButton;
+pub use error_panel::ErrorPanel;
 pub use header::Header;
 pub use lineage_graph::{LineageGraph, ViewSettings};
 pub use missing::Missing;

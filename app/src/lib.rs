@@ -5,6 +5,7 @@ pub mod api;
 pub mod catalog;
 mod components;
 pub mod dto;
+pub mod error;
 pub mod lineage_style;
 pub mod links;
 mod pages;

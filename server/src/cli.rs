@@ -88,7 +88,7 @@ pub struct SearchArgs {
     #[arg(long, env = "MESHLENS_DATA", value_name = "DIR")]
     pub data: Option<PathBuf>,
     /// How many hits to print.
-    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u16).range(search_limit()))]
     pub limit: u16,
     /// Print the results as JSON, as `GET /api/v1/search` answers.
     #[arg(long)]
@@ -131,4 +131,14 @@ pub struct ServeArgs {
     /// Where to listen.
     #[arg(long, env = "MESHLENS_ADDR", value_name = "HOST:PORT", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
+    /// Diff uploads (`POST /api/v1/diff`, the review form) compared at once; more
+    /// are answered 503 with `Retry-After`. Each holds its manifests in memory.
+    #[arg(long, env = "MESHLENS_UPLOADS_AT_ONCE", value_name = "N", default_value_t = crate::limits::Limits::DEFAULT.uploads_at_once, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
+    pub uploads_at_once: usize,
+}
+
+/// `--limit`'s range is the engine's.
+fn search_limit() -> std::ops::RangeInclusive<i64> {
+    let range = &crate::limits::Limits::DEFAULT.search_limit;
+    *range.start() as i64..=*range.end() as i64
 }

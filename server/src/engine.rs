@@ -7,13 +7,15 @@ use std::{
 };
 
 use app::{
-    catalog::{Catalog, CatalogError},
+    catalog::Catalog,
     dto::{LineageView, MeshView, NodeDetail, ProjectSummary, Review, ReviewSummary, SearchResults, SiteInfo},
+    error::{Error, ErrorCode},
 };
 
 use crate::{
     diff::{self, Base},
     graph::{view, MeshGraph},
+    limits::{check_chars, check_range, Limits},
     mesh::ProjectRecord,
     search::SearchIndex,
     store::{DataDir, Reader, StoreError},
@@ -41,7 +43,7 @@ impl Generation {
         exclude: &str,
         collapse: bool,
         expanded: &[String],
-    ) -> Result<Arc<LineageView>, view::ViewError> {
+    ) -> Result<Arc<LineageView>, Error> {
         let mut expanded_sorted = expanded.to_vec();
         expanded_sorted.sort();
         let key = format!("{select}\u{0}{exclude}\u{0}{collapse}\u{0}{}", expanded_sorted.join("\u{0}"));
@@ -49,7 +51,7 @@ impl Generation {
             return Ok(hit);
         }
         let expanded: HashSet<String> = expanded.iter().cloned().collect();
-        let view = Arc::new(view::lineage_view(&self.graph, select, exclude, collapse, &expanded)?);
+        let view = Arc::new(view::lineage_view(&self.graph, select, exclude, collapse, &expanded).map_err(view_error)?);
         if let Ok(mut cache) = self.lineage_cache.lock() {
             if cache.len() >= LINEAGE_CACHE {
                 cache.clear();
@@ -89,9 +91,11 @@ impl Generation {
 pub struct Engine {
     data: DataDir,
     demo: bool,
+    limits: Limits,
     current: RwLock<Option<Arc<Generation>>>,
-    /// Diffs made through the API or the review page, newest last.
-    reviews: Mutex<VecDeque<Arc<Review>>>,
+    /// Diffs made through the API or the review page, newest last, each with its
+    /// estimated size in bytes.
+    reviews: Mutex<VecDeque<(Arc<Review>, usize)>>,
     /// Keeps the demo mesh's temporary folder alive as long as the engine.
     _demo_dir: Option<tempfile::TempDir>,
 }
@@ -101,12 +105,23 @@ impl Engine {
         let engine = Engine {
             data,
             demo,
+            limits: Limits::DEFAULT,
             current: RwLock::new(None),
             reviews: Mutex::new(VecDeque::new()),
             _demo_dir: demo_dir,
         };
         engine.refresh()?;
         Ok(engine)
+    }
+
+    /// The same engine with other limits (`meshlens serve --uploads-at-once`).
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     pub fn data(&self) -> &DataDir {
@@ -135,23 +150,46 @@ impl Engine {
         Ok(true)
     }
 
-    pub fn generation(&self) -> Result<Arc<Generation>, CatalogError> {
+    pub fn generation(&self) -> Result<Arc<Generation>, Error> {
         self.current
             .read()
-            .ok()
-            .and_then(|c| c.clone())
-            .ok_or_else(|| CatalogError("no index has been published yet".to_string()))
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+            .ok_or_else(|| Error::new(ErrorCode::NoIndex, "no index has been published yet: run `meshlens index`"))
+    }
+
+    /// A laid-out (or, with `collapse` false, whole) lineage view, its input checked
+    /// against the limits first.
+    pub fn lineage_view(
+        &self,
+        select: &str,
+        exclude: &str,
+        collapse: bool,
+        expand: &str,
+    ) -> Result<Arc<LineageView>, Error> {
+        if select.trim().is_empty() {
+            return Err(Error::parameter("select", "give a selector, for example select=+fct_orders+1"));
+        }
+        self.limits.check_selector("select", select)?;
+        self.limits.check_selector("exclude", exclude)?;
+        let expanded = self.limits.expand_list(expand)?;
+        self.generation()?.lineage(select, exclude, collapse, &expanded)
     }
 }
 
-/// Reviews the server keeps in memory; the oldest goes first.
-const REVIEWS_KEPT: usize = 50;
+fn view_error(e: view::ViewError) -> Error {
+    match e {
+        view::ViewError::Select(e) => Error::parameter("select", e),
+        view::ViewError::Exclude(e) => Error::parameter("exclude", e),
+        e @ view::ViewError::TooLarge(_) => Error::parameter("select", e),
+    }
+}
 
 impl Engine {
     /// Diffs `head` against the served index and keeps the result for the review page.
-    pub fn review(&self, head: &[ProjectRecord]) -> Result<Arc<Review>, CatalogError> {
+    pub fn review(&self, head: &[ProjectRecord]) -> Result<Arc<Review>, Error> {
         let generation = self.generation()?;
-        let base = generation.diff_base().map_err(catalog_error)?;
+        let base = generation.diff_base().map_err(Error::internal)?;
         let report = diff::diff(&base, head);
         let review = Arc::new(Review {
             id: review_id(),
@@ -160,11 +198,16 @@ impl Engine {
             lineage: diff::impact_view(&base, &report),
             report,
         });
+        let bytes = review_bytes(&review);
         let mut reviews = self.reviews.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if reviews.len() >= REVIEWS_KEPT {
+        reviews.push_back((review.clone(), bytes));
+        // The newest is kept even alone over the budget: its uploader is about to read it.
+        while reviews.len() > 1
+            && (reviews.len() > self.limits.reviews_kept
+                || reviews.iter().map(|(_, b)| b).sum::<usize>() > self.limits.review_bytes)
+        {
             reviews.pop_front();
         }
-        reviews.push_back(review.clone());
         Ok(review)
     }
 }
@@ -183,8 +226,22 @@ fn review_id() -> String {
     format!("{:016x}{:016x}", word(), word())[..20].to_string()
 }
 
-fn catalog_error(e: impl std::fmt::Display) -> CatalogError {
-    CatalogError(e.to_string())
+/// What a review holds in memory, about: its report, lineage view and markdown are
+/// mostly strings, so their JSON size is close to their size on the heap.
+fn review_bytes(review: &Review) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    let _ = serde_json::to_writer(&mut count, review);
+    count.0
 }
 
 impl Catalog for Engine {
@@ -192,62 +249,57 @@ impl Catalog for Engine {
         SiteInfo { demo: self.demo, version: env!("CARGO_PKG_VERSION").to_string() }
     }
 
-    fn projects(&self) -> Result<Vec<ProjectSummary>, CatalogError> {
-        self.generation()?.reader.projects().map_err(catalog_error)
+    fn projects(&self) -> Result<Vec<ProjectSummary>, Error> {
+        self.generation()?.reader.projects().map_err(Error::internal)
     }
 
-    fn node(&self, unique_id: &str) -> Result<Option<NodeDetail>, CatalogError> {
-        self.generation()?.reader.node(unique_id).map_err(catalog_error)
+    fn node(&self, unique_id: &str) -> Result<Option<NodeDetail>, Error> {
+        self.generation()?.reader.node(unique_id).map_err(Error::internal)
     }
 
-    fn project(&self, name: &str) -> Result<Option<app::dto::ProjectDetail>, CatalogError> {
-        self.generation()?.reader.project(name).map_err(catalog_error)
+    fn project(&self, name: &str) -> Result<Option<app::dto::ProjectDetail>, Error> {
+        self.generation()?.reader.project(name).map_err(Error::internal)
     }
 
-    fn groups(&self) -> Result<Vec<app::dto::GroupView>, CatalogError> {
-        self.generation()?.reader.groups().map_err(catalog_error)
+    fn groups(&self) -> Result<Vec<app::dto::GroupView>, Error> {
+        self.generation()?.reader.groups().map_err(Error::internal)
     }
 
-    fn versions(&self) -> Result<app::dto::VersionsView, CatalogError> {
-        self.generation()?.reader.versions().map_err(catalog_error)
+    fn versions(&self) -> Result<app::dto::VersionsView, Error> {
+        self.generation()?.reader.versions().map_err(Error::internal)
     }
 
-    fn governance(&self) -> Result<app::dto::GovernanceView, CatalogError> {
-        self.generation()?.reader.governance().map_err(catalog_error)
+    fn governance(&self) -> Result<app::dto::GovernanceView, Error> {
+        self.generation()?.reader.governance().map_err(Error::internal)
     }
 
-    fn owners(&self) -> Result<Vec<app::dto::OwnerSummary>, CatalogError> {
-        self.generation()?.reader.owners().map_err(catalog_error)
+    fn owners(&self) -> Result<Vec<app::dto::OwnerSummary>, Error> {
+        self.generation()?.reader.owners().map_err(Error::internal)
     }
 
-    fn owner(&self, key: &str) -> Result<Option<app::dto::OwnerDetail>, CatalogError> {
-        self.generation()?.reader.owner(key).map_err(catalog_error)
+    fn owner(&self, key: &str) -> Result<Option<app::dto::OwnerDetail>, Error> {
+        self.generation()?.reader.owner(key).map_err(Error::internal)
     }
 
-    fn lineage(
-        &self,
-        select: &str,
-        exclude: &str,
-        expanded: &[String],
-    ) -> Result<Result<LineageView, String>, CatalogError> {
-        Ok(self.generation()?.lineage(select, exclude, true, expanded).map(|v| (*v).clone()).map_err(|e| e.to_string()))
+    fn lineage(&self, select: &str, exclude: &str, expand: &str) -> Result<LineageView, Error> {
+        Ok((*self.lineage_view(select, exclude, true, expand)?).clone())
     }
 
-    fn mesh(&self) -> Result<MeshView, CatalogError> {
+    fn mesh(&self) -> Result<MeshView, Error> {
         Ok(view::mesh_view(&self.generation()?.graph))
     }
 
-    fn review(&self, id: &str) -> Result<Option<Review>, CatalogError> {
+    fn review(&self, id: &str) -> Result<Option<Review>, Error> {
         let reviews = self.reviews.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        Ok(reviews.iter().find(|r| r.id == id).map(|r| (**r).clone()))
+        Ok(reviews.iter().find(|(r, _)| r.id == id).map(|(r, _)| (**r).clone()))
     }
 
-    fn reviews(&self) -> Result<Vec<ReviewSummary>, CatalogError> {
+    fn reviews(&self) -> Result<Vec<ReviewSummary>, Error> {
         let reviews = self.reviews.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         Ok(reviews
             .iter()
             .rev()
-            .map(|r| ReviewSummary {
+            .map(|(r, _)| ReviewSummary {
                 id: r.id.clone(),
                 created: r.created.clone(),
                 projects: r.report.projects.clone(),
@@ -257,8 +309,11 @@ impl Catalog for Engine {
             .collect())
     }
 
-    fn search(&self, query: &str, limit: usize, offset: usize) -> Result<SearchResults, CatalogError> {
-        self.generation()?.search.search(query, limit, offset).map_err(catalog_error)
+    fn search(&self, query: &str, limit: usize, offset: usize) -> Result<SearchResults, Error> {
+        check_range("limit", limit, &self.limits.search_limit)?;
+        check_range("offset", offset, &self.limits.search_offset)?;
+        check_chars("q", query, self.limits.query_chars)?;
+        self.generation()?.search.search(query, limit, offset).map_err(Error::internal)
     }
 }
 

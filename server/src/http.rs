@@ -1,5 +1,9 @@
 //! The web server: the Leptos pages, the JSON API and the embedded static files,
 //! built by one `app()` that `main` and the tests share.
+//!
+//! Every response passes the same layers: a request id (`x-request-id`, sent back),
+//! one log line per request, a panic caught as a 500, the URI, body and time limits of
+//! the engine's `Limits`, and the security headers.
 
 mod api;
 mod assets;
@@ -8,11 +12,12 @@ mod error;
 
 use std::sync::Arc;
 
-use app::{catalog::SharedCatalog, shell, App};
+use app::{catalog::SharedCatalog, error::ErrorCode, shell, App};
 use axum::{
     body::Body,
     extract::DefaultBodyLimit,
     extract::{FromRef, Request, State},
+    middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::{get, post},
     Router,
@@ -22,18 +27,26 @@ use http::{header, HeaderValue};
 use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::{
-    compression::CompressionLayer, limit::RequestBodyLimitLayer, set_header::SetResponseHeaderLayer,
+    catch_panic::CatchPanicLayer,
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    set_header::SetResponseHeaderLayer,
     timeout::TimeoutLayer,
+    trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer},
+    LatencyUnit,
 };
 
 pub use error::ApiError;
 
-use crate::engine::Engine;
+use crate::{engine::Engine, limits::Limits};
 
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub engine: Arc<Engine>,
+    /// One permit for each diff upload that may be taken in at once.
+    pub uploads: Arc<tokio::sync::Semaphore>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -44,14 +57,19 @@ impl FromRef<AppState> for LeptosOptions {
 
 /// The whole router, as served.
 pub fn app(engine: Arc<Engine>) -> Router {
+    let limits = engine.limits().clone();
     let leptos_options = LeptosOptions::builder().output_name(assets::output_name()).site_pkg_dir("pkg").build();
-    let state = AppState { leptos_options: leptos_options.clone(), engine: engine.clone() };
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        engine: engine.clone(),
+        uploads: Arc::new(tokio::sync::Semaphore::new(limits.uploads_at_once)),
+    };
     assets::precompress();
     let catalog: SharedCatalog = engine;
     let context = move || provide_context(catalog.clone());
     let routes = generate_route_list(App);
 
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(api::healthz))
         .nest("/api/v1", api::router())
         .route("/api/{*rest}", axum::routing::any(api::unknown_route))
@@ -62,15 +80,17 @@ pub fn app(engine: Arc<Engine>) -> Router {
             move || shell(options.clone())
         })
         .fallback(move |state: State<AppState>, req: Request<Body>| page_not_found(state, req, context.clone()))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(limits.body_bytes))
         // Head artifacts for a diff are whole manifests.
         .merge(
             Router::new()
                 .route("/api/v1/diff", post(diff::api))
                 .route("/review", post(diff::form))
                 .layer(DefaultBodyLimit::disable())
-                .layer(RequestBodyLimitLayer::new(diff::MAX_UPLOAD_BYTES)),
+                .layer(RequestBodyLimitLayer::new(usize::try_from(limits.upload_bytes).unwrap_or(usize::MAX))),
         )
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(limits.clone(), uri_within_limits))
         // Pages set their own Content-Security-Policy with the request's nonce; JSON and
         // files get one that allows nothing.
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -81,14 +101,74 @@ pub fn app(engine: Arc<Engine>) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
-        .with_state(state)
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
+        .layer(middleware::from_fn(error::api_errors_as_json))
+        .with_state(state);
+    with_request_layers(router)
 }
 
-/// No request takes longer than this; a slow client cannot hold a worker.
-const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
-/// Requests carry selectors and queries, not files.
-const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// The layers every request passes first, outermost last: an id, a log line, and a
+/// panic turned into a 500 (inside the request's span, so its log names the id).
+pub fn with_request_layers(router: Router) -> Router {
+    router
+        .layer(CatchPanicLayer::custom(panicked))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<Body>| {
+                    let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", id, method = %request.method(), path = %error::clip(request.uri().path()))
+                })
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Micros))
+                .on_failure(DefaultOnFailure::new().level(tracing::Level::ERROR).latency_unit(LatencyUnit::Micros)),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// A handler panicked: the client gets a 500 (JSON, as every error), the log the reason.
+fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let reason = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = reason, "a handler panicked; the server goes on");
+    ApiError::new(ErrorCode::Internal, reason).into_response()
+}
+
+/// A route that exists but not for this method: JSON for the API, text elsewhere.
+async fn method_not_allowed(request: Request<Body>) -> Response {
+    let message = format!("{} is not a method of {}", request.method(), error::clip(request.uri().path()));
+    if is_api(request.uri().path()) {
+        ApiError::new(ErrorCode::MethodNotAllowed, message).into_response()
+    } else {
+        (StatusCode::METHOD_NOT_ALLOWED, message).into_response()
+    }
+}
+
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/") || path == "/healthz"
+}
+
+/// Paths and query strings longer than the limits are refused before any handler
+/// reads them.
+async fn uri_within_limits(State(limits): State<Limits>, request: Request<Body>, next: Next) -> Response {
+    let uri = request.uri();
+    let (path, query) = (uri.path().len(), uri.query().map_or(0, str::len));
+    let refused = if path > limits.path_bytes {
+        Some(format!("a path may hold at most {} bytes, not {path}", limits.path_bytes))
+    } else if query > limits.query_bytes {
+        Some(format!("a query string may hold at most {} bytes, not {query}", limits.query_bytes))
+    } else {
+        None
+    };
+    match refused {
+        Some(message) if is_api(uri.path()) => ApiError::new(ErrorCode::UriTooLong, message).into_response(),
+        Some(message) => (StatusCode::URI_TOO_LONG, message).into_response(),
+        None => next.run(request).await,
+    }
+}
 
 /// Any other path: the app's own 404 page, with a real 404 status.
 async fn page_not_found(
@@ -97,7 +177,7 @@ async fn page_not_found(
     context: impl Fn() + Clone + Send + Sync + 'static,
 ) -> Response {
     if req.uri().path().starts_with("/api/") {
-        return ApiError::UnknownRoute(req.uri().path().to_string()).into_response();
+        return ApiError::unknown_route(req.uri().path()).into_response();
     }
     let options = state.leptos_options.clone();
     let render = leptos_axum::render_app_async_with_context(context, move || shell(options.clone()));

@@ -10,6 +10,7 @@ pub mod engine;
 pub mod graph;
 pub mod http;
 pub mod indexer;
+pub mod limits;
 pub mod markdown;
 pub mod mesh;
 pub mod search;

@@ -165,11 +165,11 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     use app::catalog::Catalog;
     let engine = open_index(args.data.as_ref())?;
     let findings = if args.head.is_empty() {
-        engine.governance().map_err(|e| anyhow::anyhow!(e.0))?.findings
+        engine.governance()?.findings
     } else {
         // The mesh as it would be once the head projects are indexed.
         let head = diff::load_head(&args.head)?;
-        let generation = engine.generation().map_err(|e| anyhow::anyhow!(e.0))?;
+        let generation = engine.generation()?;
         let mut projects = generation.reader.project_records()?;
         projects.retain(|p| !head.iter().any(|h| h.name == p.name));
         projects.extend(head);
@@ -209,7 +209,7 @@ fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
     use app::catalog::Catalog;
     let engine = open_index(args.data.as_ref())?;
     let query = args.query.join(" ");
-    let results = engine.search(&query, usize::from(args.limit), 0).map_err(|e| anyhow::anyhow!(e.0))?;
+    let results = engine.search(&query, usize::from(args.limit), 0)?;
     if args.json {
         print_out(&(serde_json::to_string_pretty(&results)? + "\n"))?;
         return Ok(ExitCode::SUCCESS);
@@ -266,7 +266,8 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             Engine::open(data, true, Some(tmp))?
         }
     };
-    let engine = Arc::new(engine);
+    let limits = server::limits::Limits { uploads_at_once: args.uploads_at_once, ..server::limits::Limits::DEFAULT };
+    let engine = Arc::new(engine.with_limits(limits));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         let watcher = engine.clone();

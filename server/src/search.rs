@@ -19,4 +19,6 @@ pub enum SearchError {
     Query(#[from] tantivy::query::QueryParserError),
     #[error("{0}")]
     Open(String),
+    #[error("limit {limit} or offset {offset} is outside the bounds of `Limits`")]
+    OutOfBounds { limit: usize, offset: usize },
 }

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 
-use crate::dto::GovernanceView;
+use crate::{dto::GovernanceView, error::Error};
 
 #[server(prefix = "/_sfn", endpoint = "get_governance")]
-pub async fn get_governance() -> Result<GovernanceView, ServerFnError> {
+pub async fn get_governance() -> Result<GovernanceView, Error> {
     let catalog = crate::catalog::use_catalog()?;
-    catalog.governance().map_err(|e| ServerFnError::new(e.to_string()))
+    catalog.governance().map_err(super::failed)
 }

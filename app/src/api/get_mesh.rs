@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 
-use crate::dto::MeshView;
+use crate::{dto::MeshView, error::Error};
 
 #[server(prefix = "/_sfn", endpoint = "get_mesh")]
-pub async fn get_mesh() -> Result<MeshView, ServerFnError> {
+pub async fn get_mesh() -> Result<MeshView, Error> {
     let catalog = crate::catalog::use_catalog()?;
-    catalog.mesh().map_err(|e| ServerFnError::new(e.to_string()))
+    catalog.mesh().map_err(super::failed)
 }

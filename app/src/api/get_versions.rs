@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 
-use crate::dto::VersionsView;
+use crate::{dto::VersionsView, error::Error};
 
 #[server(prefix = "/_sfn", endpoint = "get_versions")]
-pub async fn get_versions() -> Result<VersionsView, ServerFnError> {
+pub async fn get_versions() -> Result<VersionsView, Error> {
     let catalog = crate::catalog::use_catalog()?;
-    catalog.versions().map_err(|e| ServerFnError::new(e.to_string()))
+    catalog.versions().map_err(super::failed)
 }

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 
-use crate::dto::GroupView;
+use crate::{dto::GroupView, error::Error};
 
 #[server(prefix = "/_sfn", endpoint = "list_groups")]
-pub async fn list_groups() -> Result<Vec<GroupView>, ServerFnError> {
+pub async fn list_groups() -> Result<Vec<GroupView>, Error> {
     let catalog = crate::catalog::use_catalog()?;
-    catalog.groups().map_err(|e| ServerFnError::new(e.to_string()))
+    catalog.groups().map_err(super::failed)
 }

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 
-use crate::dto::OwnerSummary;
+use crate::{dto::OwnerSummary, error::Error};
 
 #[server(prefix = "/_sfn", endpoint = "list_owners")]
-pub async fn list_owners() -> Result<Vec<OwnerSummary>, ServerFnError> {
+pub async fn list_owners() -> Result<Vec<OwnerSummary>, Error> {
     let catalog = crate::catalog::use_catalog()?;
-    catalog.owners().map_err(|e| ServerFnError::new(e.to_string()))
+    catalog.owners().map_err(super::failed)
 }

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 
-use crate::dto::ProjectSummary;
+use crate::{dto::ProjectSummary, error::Error};
 
 #[server(prefix = "/_sfn", endpoint = "list_projects")]
-pub async fn list_projects() -> Result<Vec<ProjectSummary>, ServerFnError> {
+pub async fn list_projects() -> Result<Vec<ProjectSummary>, Error> {
     let catalog = crate::catalog::use_catalog()?;
-    catalog.projects().map_err(|e| ServerFnError::new(e.to_string()))
+    catalog.projects().map_err(super::failed)
 }

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 
-use crate::dto::ReviewSummary;
+use crate::{dto::ReviewSummary, error::Error};
 
 #[server(prefix = "/_sfn", endpoint = "list_reviews")]
-pub async fn list_reviews() -> Result<Vec<ReviewSummary>, ServerFnError> {
+pub async fn list_reviews() -> Result<Vec<ReviewSummary>, Error> {
     let catalog = crate::catalog::use_catalog()?;
-    catalog.reviews().map_err(|e| ServerFnError::new(e.to_string()))
+    catalog.reviews().map_err(super::failed)
 }

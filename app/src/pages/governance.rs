@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::{api::get_governance, dto::Finding, dto::GovernanceView, node_href, project_href};
+use crate::{api::get_governance, components::ErrorPanel, dto::Finding, dto::GovernanceView, node_href, project_href};
 
 /// `/governance`: every finding of the index, by kind and project, and how much of
 /// each project's API has an enforced contract.
@@ -17,7 +17,7 @@ pub fn GovernancePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match view_data.await {
                     Ok(g) => view! { <Governance data=g/> }.into_any(),
-                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
         </Suspense>

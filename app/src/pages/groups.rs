@@ -1,7 +1,12 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::{api::list_groups, components::NodeLinkList, dto::GroupView, owner_href, project_href};
+use crate::{
+    api::list_groups,
+    components::{ErrorPanel, NodeLinkList},
+    dto::GroupView,
+    owner_href, project_href,
+};
 
 /// `/groups`: each group with its owner and members.
 #[component]
@@ -15,7 +20,7 @@ pub fn GroupsPage() -> impl IntoView {
                 match groups.await {
                     Ok(list) if list.is_empty() => view! { <p class="muted">"No project defines a group."</p> }.into_any(),
                     Ok(list) => list.into_iter().map(|g| view! { <Group group=g/> }).collect_view().into_any(),
-                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
         </Suspense>

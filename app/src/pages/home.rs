@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::{api::list_projects, dto::ProjectSummary, project_href};
+use crate::{api::list_projects, components::ErrorPanel, dto::ProjectSummary, project_href};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -16,7 +16,7 @@ pub fn HomePage() -> impl IntoView {
                         <p class="muted">"No projects are indexed yet. Run " <code>"meshlens index --data DIR PATH..."</code> "."</p>
                     }.into_any(),
                     Ok(list) => view! { <ProjectTable projects=list/> }.into_any(),
-                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
         </Suspense>

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::get_lineage,
-    components::{LineageGraph, ViewSettings},
+    components::{ErrorPanel, LineageGraph, ViewSettings},
     dto::LineageView,
     lineage_style::{edge_style, lens_colour, lens_value, LENSES},
     links::lineage_href,
@@ -52,7 +52,7 @@ pub fn LineagePage() -> impl IntoView {
         move || (select(), param("exclude"), param("expand")),
         |(select, exclude, expanded)| async move {
             if select.trim().is_empty() {
-                Ok(Ok(LineageView::default()))
+                Ok(LineageView::default())
             } else {
                 get_lineage(select, exclude, expanded).await
             }
@@ -88,13 +88,12 @@ pub fn LineagePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Laying out…"</p> }>
             {move || Suspend::new(async move {
                 match view_data.await {
-                    Ok(Ok(v)) if v.select.is_empty() => view! { <LineageHelp/> }.into_any(),
-                    Ok(Ok(v)) => {
+                    Ok(v) if v.select.is_empty() => view! { <LineageHelp/> }.into_any(),
+                    Ok(v) => {
                         let settings = ViewSettings { exclude: param("exclude"), lens: lens(), expanded: expanded_list() };
                         view! { <LineageResult view=v settings/> }.into_any()
                     }
-                    Ok(Err(message)) => view! { <pre class="error selector-error">{message}</pre> }.into_any(),
-                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
         </Suspense>

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
-use crate::{api::get_mesh, dto::MeshView, links::lineage_href, project_href};
+use crate::{api::get_mesh, components::ErrorPanel, dto::MeshView, links::lineage_href, project_href};
 
 const W: f64 = 220.0;
 const H: f64 = 60.0;
@@ -19,7 +19,7 @@ pub fn MeshPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match mesh.await {
                     Ok(m) => view! { <Mesh mesh=m/> }.into_any(),
-                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
         </Suspense>

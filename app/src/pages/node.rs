@@ -4,7 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::{
     api::{get_lineage, get_node},
-    components::{CodeBlock, CopyButton, LineageGraph, Missing, NodeLinkList, ViewSettings},
+    components::{CodeBlock, CopyButton, ErrorPanel, LineageGraph, Missing, NodeLinkList, ViewSettings},
     dto::{Column, Constraint, Freshness, LineageView, NodeDetail, Owner, TestSummary},
     node_href, owner_href, project_href,
 };
@@ -24,14 +24,14 @@ pub fn NodePage() -> impl IntoView {
                 let (node, mini) = (node.await, mini.await);
                 match node {
                     Ok(Some(node)) => {
-                        let mini = mini.ok().and_then(Result::ok).filter(|v| v.nodes.len() > 1);
+                        let mini = mini.ok().filter(|v| v.nodes.len() > 1);
                         view! { <NodeView node mini/> }.into_any()
                     }
                     Ok(None) => view! {
                         <Missing title="Node not found" back_href="/" back_label="Back to the projects">"No indexed project has a node " <code>{unique_id()}</code> "."</Missing>
                     }
                     .into_any(),
-                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
         </Suspense>

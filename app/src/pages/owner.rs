@@ -4,7 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::{
     api::get_owner,
-    components::Missing,
+    components::{ErrorPanel, Missing},
     dto::{OwnedNode, OwnerDetail},
     node_href,
 };
@@ -25,7 +25,7 @@ pub fn OwnerPage() -> impl IntoView {
                         <Missing title="Owner not found" back_href="/owners" back_label="All owners">"No indexed node is owned by " <code>{key()}</code> "."</Missing>
                     }
                     .into_any(),
-                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
         </Suspense>

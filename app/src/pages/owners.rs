@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::{api::list_owners, dto::OwnerSummary, owner_href};
+use crate::{api::list_owners, components::ErrorPanel, dto::OwnerSummary, owner_href};
 
 /// `/owners`: everyone who owns something, from groups, meta and exposures.
 #[component]
@@ -15,7 +15,7 @@ pub fn OwnersPage() -> impl IntoView {
                 match owners.await {
                     Ok(list) if list.is_empty() => view! { <p class="muted">"No node declares an owner."</p> }.into_any(),
                     Ok(list) => view! { <OwnerTable owners=list/> }.into_any(),
-                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
         </Suspense>

@@ -3,7 +3,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::governance::FindingTable;
-use crate::{api::get_project, components::Missing, dto::ProjectDetail, node_href, owner_href, project_href};
+use crate::{
+    api::get_project,
+    components::{ErrorPanel, Missing},
+    dto::ProjectDetail,
+    node_href, owner_href, project_href,
+};
 
 /// `/projects/{name}`: a project's API (its public models), its place in the mesh,
 /// owners and findings.
@@ -21,7 +26,7 @@ pub fn ProjectPage() -> impl IntoView {
                         <Missing title="Project not found" back_href="/" back_label="All projects">"No project named " <code>{name()}</code> " is indexed."</Missing>
                     }
                     .into_any(),
-                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
         </Suspense>

@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
     api::{get_review, list_reviews},
-    components::{CopyButton, LineageGraph, Missing, ViewSettings},
+    components::{CopyButton, ErrorPanel, LineageGraph, Missing, ViewSettings},
     dto::{Change, Review},
     lineage_style::{lens_colour, lens_value, REVIEW_LENSES},
     links::{encode, owner_href, project_href},
@@ -57,7 +57,7 @@ pub fn ReviewPage() -> impl IntoView {
                             </tbody>
                         </table>
                     }.into_any(),
-                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -89,7 +89,7 @@ pub fn ReviewDetailPage() -> impl IntoView {
                         <Missing title="Review not found" back_href="/review" back_label="Review a change">"No review " <code>{id()}</code> " is kept here: reviews live in the server's memory, the last 50 of them, until it restarts."</Missing>
                     }
                     .into_any(),
-                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
         </Suspense>

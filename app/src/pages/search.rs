@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::search_nodes,
-    components::Snippet,
+    components::{ErrorPanel, Snippet},
     dto::{FacetCount, SearchHit, SearchResults},
     node_href, owner_href, search_href,
 };
@@ -45,7 +45,7 @@ pub fn SearchPage() -> impl IntoView {
                 match results.await {
                     Ok(r) if r.query.is_empty() => view! { <p class="muted">"Type a name, an owner, a column or a tag."</p> }.into_any(),
                     Ok(r) => view! { <Results results=r/> }.into_any(),
-                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
         </Suspense>

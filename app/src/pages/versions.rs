@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use crate::{
     api::get_versions,
-    components::NodeLinkList,
+    components::{ErrorPanel, NodeLinkList},
     dto::{VersionedModel, VersionsView},
     node_href, project_href,
 };
@@ -20,7 +20,7 @@ pub fn VersionsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match versions.await {
                     Ok(v) => view! { <Versions data=v/> }.into_any(),
-                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
         </Suspense>

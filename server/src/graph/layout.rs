@@ -26,7 +26,7 @@ pub struct LayoutOptions {
 
 impl Default for LayoutOptions {
     fn default() -> Self {
-        LayoutOptions { fan_out: 12, cap: 400, expanded: HashSet::new() }
+        LayoutOptions { fan_out: 12, cap: crate::limits::Limits::DEFAULT.view_nodes, expanded: HashSet::new() }
     }
 }
 

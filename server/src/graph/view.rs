@@ -14,7 +14,7 @@ use super::{
 use crate::mesh::EdgeKind;
 
 /// Most nodes `collapse=false` returns: scripts get the whole selection, up to this.
-pub const MAX_UNCOLLAPSED: usize = 20_000;
+pub const MAX_UNCOLLAPSED: usize = crate::limits::Limits::DEFAULT.view_nodes_uncollapsed;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ViewError {

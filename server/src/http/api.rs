@@ -1,15 +1,15 @@
 //! The JSON API under `/api/v1`, beside the pages and answering from the same catalog.
+//! Handlers only read parameters: the engine checks them against its limits.
 
-use app::catalog::Catalog;
-use axum::{
-    extract::{Path, Query, State},
-    routing::get,
-    Json, Router,
-};
+use app::{catalog::Catalog, error::ErrorCode};
+use axum::{extract::State, routing::get, Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{ApiError, AppState};
+use super::{
+    error::{Path, Query},
+    ApiError, AppState,
+};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -24,39 +24,64 @@ pub fn router() -> Router<AppState> {
         .route("/governance", get(governance))
         .route("/owners", get(owners))
         .route("/owners/{key}", get(owner))
-        .fallback(|uri: axum::http::Uri| async move { ApiError::UnknownRoute(format!("/api/v1{}", uri.path())) })
+        .fallback(|uri: axum::http::Uri| async move { ApiError::unknown_route(&format!("/api/v1{}", uri.path())) })
 }
 
 pub async fn unknown_route(uri: axum::http::Uri) -> ApiError {
-    ApiError::UnknownRoute(uri.path().to_string())
+    ApiError::unknown_route(uri.path())
+}
+
+/// Blocking engine work (SQLite, Tantivy, layout) runs off the async workers.
+async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce(&crate::engine::Engine) -> Result<T, app::error::Error> + Send + 'static,
+) -> Result<T, ApiError> {
+    let engine = state.engine.clone();
+    tokio::task::spawn_blocking(move || work(&engine)).await.map_err(ApiError::internal)?.map_err(ApiError::from)
 }
 
 pub async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let generation = state.engine.generation()?;
-    Ok(Json(json!({
-        "status": "ok",
-        "demo": state.engine.is_demo(),
-        "generation": generation.name,
-        "nodes": generation.reader.node_count().map_err(|e| ApiError::Internal(e.to_string()))?,
-    })))
+    let demo = state.engine.is_demo();
+    blocking(&state, move |engine| {
+        let generation = engine.generation()?;
+        Ok(Json(json!({
+            "status": "ok",
+            "demo": demo,
+            "generation": generation.name,
+            "nodes": generation.reader.node_count().map_err(app::error::Error::internal)?,
+        })))
+    })
+    .await
 }
 
 async fn projects(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!({ "projects": state.engine.projects()? })))
+    blocking(&state, |engine| Ok(Json(json!({ "projects": engine.projects()? })))).await
 }
 
 async fn node(
     State(state): State<AppState>,
     Path(unique_id): Path<String>,
 ) -> Result<Json<app::dto::NodeDetail>, ApiError> {
-    state.engine.node(&unique_id)?.map(Json).ok_or(ApiError::NodeNotFound(unique_id))
+    let id = unique_id.clone();
+    blocking(&state, move |engine| engine.node(&id)).await?.map(Json).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NodeNotFound,
+            format!("no node has the unique_id {:?}", super::error::clip(&unique_id)),
+        )
+    })
 }
 
 async fn project(
     State(state): State<AppState>,
     Path(name): Path<String>,
 ) -> Result<Json<app::dto::ProjectDetail>, ApiError> {
-    state.engine.project(&name)?.map(Json).ok_or(ApiError::ProjectNotFound(name))
+    let asked = name.clone();
+    blocking(&state, move |engine| engine.project(&asked)).await?.map(Json).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::ProjectNotFound,
+            format!("no project named {:?} is indexed", super::error::clip(&name)),
+        )
+    })
 }
 
 #[derive(Deserialize)]
@@ -76,42 +101,42 @@ async fn lineage(
     State(state): State<AppState>,
     Query(params): Query<LineageParams>,
 ) -> Result<Json<app::dto::LineageView>, ApiError> {
-    if params.select.trim().is_empty() {
-        return Err(ApiError::BadRequest("select: give a selector, for example select=+fct_orders+1".into()));
-    }
-    let expanded: Vec<String> = params.expand.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect();
-    let generation = state.engine.generation()?;
-    let view = generation
-        .lineage(&params.select, &params.exclude, params.collapse.unwrap_or(true), &expanded)
-        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    Ok(Json((*view).clone()))
+    blocking(&state, move |engine| {
+        let view =
+            engine.lineage_view(&params.select, &params.exclude, params.collapse.unwrap_or(true), &params.expand)?;
+        Ok(Json((*view).clone()))
+    })
+    .await
 }
 
 async fn mesh(State(state): State<AppState>) -> Result<Json<app::dto::MeshView>, ApiError> {
-    Ok(Json(state.engine.mesh()?))
+    blocking(&state, |engine| engine.mesh().map(Json)).await
 }
 
 async fn groups(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!({ "groups": state.engine.groups()? })))
+    blocking(&state, |engine| Ok(Json(json!({ "groups": engine.groups()? })))).await
 }
 
 async fn versions(State(state): State<AppState>) -> Result<Json<app::dto::VersionsView>, ApiError> {
-    Ok(Json(state.engine.versions()?))
+    blocking(&state, |engine| engine.versions().map(Json)).await
 }
 
 async fn governance(State(state): State<AppState>) -> Result<Json<app::dto::GovernanceView>, ApiError> {
-    Ok(Json(state.engine.governance()?))
+    blocking(&state, |engine| engine.governance().map(Json)).await
 }
 
 async fn owners(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!({ "owners": state.engine.owners()? })))
+    blocking(&state, |engine| Ok(Json(json!({ "owners": engine.owners()? })))).await
 }
 
 async fn owner(
     State(state): State<AppState>,
     Path(key): Path<String>,
 ) -> Result<Json<app::dto::OwnerDetail>, ApiError> {
-    state.engine.owner(&key)?.map(Json).ok_or(ApiError::OwnerNotFound(key))
+    let asked = key.clone();
+    blocking(&state, move |engine| engine.owner(&asked)).await?.map(Json).ok_or_else(|| {
+        ApiError::new(ErrorCode::OwnerNotFound, format!("no indexed node is owned by {:?}", super::error::clip(&key)))
+    })
 }
 
 #[derive(Deserialize)]
@@ -123,16 +148,15 @@ struct SearchParams {
     offset: usize,
 }
 
+/// Hits a search returns when `limit` is not given.
+const DEFAULT_LIMIT: usize = 20;
+
 async fn search(
     State(state): State<AppState>,
     Query(params): Query<SearchParams>,
 ) -> Result<Json<app::dto::SearchResults>, ApiError> {
-    let limit = params.limit.unwrap_or(20);
-    if !(1..=200).contains(&limit) {
-        return Err(ApiError::BadRequest(format!("limit must be between 1 and 200, not {limit}")));
-    }
-    if params.offset > 10_000 {
-        return Err(ApiError::BadRequest(format!("offset must be at most 10000, not {}", params.offset)));
-    }
-    Ok(Json(state.engine.search(&params.q, limit, params.offset)?))
+    blocking(&state, move |engine| {
+        engine.search(&params.q, params.limit.unwrap_or(DEFAULT_LIMIT), params.offset).map(Json)
+    })
+    .await
 }

@@ -191,6 +191,12 @@ impl SearchIndex {
     }
 
     pub fn search(&self, input: &str, limit: usize, offset: usize) -> Result<SearchResults, SearchError> {
+        // Tantivy reserves room for `limit + offset` hits before it looks at one, and
+        // panics on a limit of 0: callers check the limits, and this is the backstop.
+        let bounds = &crate::limits::Limits::DEFAULT;
+        if limit == 0 || limit > *bounds.search_limit.end() || offset > *bounds.search_offset.end() {
+            return Err(SearchError::OutOfBounds { limit, offset });
+        }
         let started = Instant::now();
         let parsed = query::parse(input);
         let mut results = SearchResults {
