@@ -114,8 +114,12 @@ impl leptos::server_fn::error::FromServerFnError for Error {
 
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
         use leptos::server_fn::error::ServerFnErrorErr as E;
+        // The server never decodes a server function's result (it calls the function
+        // itself), so there a decoding error is always the request's.
+        let request_unreadable = cfg!(feature = "ssr") && matches!(value, E::Deserialization(_));
         let code = match &value {
             E::Args(_) | E::MissingArg(_) | E::UnsupportedRequestMethod(_) => ErrorCode::BadRequest,
+            _ if request_unreadable => ErrorCode::BadRequest,
             _ => ErrorCode::Internal,
         };
         let error = Error::new(code, value.to_string());

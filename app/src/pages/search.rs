@@ -6,6 +6,7 @@ use crate::{
     api::search_nodes,
     components::{ErrorPanel, Snippet},
     dto::{FacetCount, SearchHit, SearchResults},
+    error::Error,
     node_href, owner_href, search_href,
 };
 
@@ -17,14 +18,18 @@ const PAGE_SIZE: usize = 20;
 pub fn SearchPage() -> impl IntoView {
     let params = use_query_map();
     let query = move || params.read().get("q").unwrap_or_default();
-    let offset = move || params.read().get("offset").and_then(|o| o.parse::<usize>().ok()).unwrap_or(0);
+    // A number is checked by the engine against its range; anything else is refused here.
+    let offset = move || match params.read().get("offset").filter(|o| !o.is_empty()) {
+        None => Ok(0),
+        Some(o) => o.parse::<usize>().map_err(|_| format!("{o:?} is not a whole number")),
+    };
     let results = Resource::new(
         move || (query(), offset()),
         |(q, offset)| async move {
-            if q.trim().is_empty() {
-                Ok(SearchResults::default())
-            } else {
-                search_nodes(q, PAGE_SIZE, offset).await
+            match offset {
+                Err(why) => Err(Error::parameter("offset", why)),
+                Ok(_) if q.trim().is_empty() => Ok(SearchResults::default()),
+                Ok(offset) => search_nodes(q, PAGE_SIZE, offset).await,
             }
         },
     );
