@@ -11,6 +11,7 @@ use std::{
 use anyhow::{bail, Context};
 
 use crate::{
+    generate, hostile,
     run::{binary, changed_project, MeshArgs},
     server::{self, Server},
     workload,
@@ -29,7 +30,18 @@ pub struct LoadArgs {
     pub threads: usize,
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Concurrent diff uploads, each one generated project's manifest.
+    #[arg(long, default_value_t = 8)]
+    pub uploads: usize,
+    /// Models of the uploaded project (7,000 make a manifest of about 150 MB).
+    #[arg(long, default_value_t = 7000)]
+    pub upload_models: usize,
 }
+
+/// The mixed runs keep to the 4-connection load, where p99 is not queueing.
+const MIXED_CONNECTIONS: usize = 4;
+/// One request in this many is hostile.
+const HOSTILE_EVERY: usize = 10;
 
 #[derive(Debug, Default)]
 struct WrkResult {
@@ -148,6 +160,19 @@ pub fn load(args: LoadArgs) -> anyhow::Result<()> {
     let output = child.wait_with_output()?;
     let busy = parse_wrk(&String::from_utf8_lossy(&output.stdout));
     mesh.rewrite(changed, 0)?;
+
+    let hostile_paths = hostile::hostile_paths();
+    let seconds = Duration::from_secs(args.duration);
+    eprintln!("bench client, {MIXED_CONNECTIONS} connections, {} s, legitimate requests only", args.duration);
+    let calm = hostile::mixed_load(server.addr, &paths, &hostile_paths, MIXED_CONNECTIONS, seconds, 0);
+    eprintln!("bench client, {MIXED_CONNECTIONS} connections, {} s, one request in {HOSTILE_EVERY} hostile", args.duration);
+    let mixed = hostile::mixed_load(server.addr, &paths, &hostile_paths, MIXED_CONNECTIONS, seconds, HOSTILE_EVERY);
+    let upload_spec = generate::MeshSpec { projects: 1, models: args.upload_models, seed: args.mesh.seed, shapes: false };
+    let upload_mesh = server::prepare_mesh(&args.mesh.work, &upload_spec)?;
+    let upload_file = upload_mesh.dirs[0].join("manifest.json");
+    eprintln!("{} concurrent uploads of {}", args.uploads, upload_file.display());
+    let uploads = hostile::concurrent_uploads(server.addr, server.pid(), &upload_file, args.uploads)?;
+    let alive = crate::http_client::Client::new(server.addr).get("/healthz", None).is_ok_and(|r| r.status == 200);
     drop(server);
 
     let mut table = String::new();
@@ -176,6 +201,32 @@ pub fn load(args: LoadArgs) -> anyhow::Result<()> {
             r.non_2xx + r.socket_errors
         ));
     }
+    table.push_str(&format!(
+        "\nThe bench's own client, {MIXED_CONNECTIONS} connections, {} s each, the same URLs; hostile requests are {} GETs of the families that once failed (huge, negative and non-numeric offsets and limits, repeated parameters, bad selectors and depths, invalid percent-escapes, 20 KB values, long expand lists).\n\n",
+        args.duration,
+        hostile_paths.len()
+    ));
+    table.push_str("| run | legitimate requests | failed | p50 | p99 | hostile requests | hostile answered 5xx or not at all |\n");
+    table.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
+    for (name, r) in [("legitimate only", &calm), (&*format!("1 in {HOSTILE_EVERY} hostile"), &mixed)] {
+        table.push_str(&format!(
+            "| {name} | {} | {} | {:.0} ms | {:.0} ms | {} | {} |\n",
+            r.legitimate, r.legitimate_failed, r.legitimate_p50_ms, r.legitimate_p99_ms, r.hostile, r.hostile_failed
+        ));
+    }
+    table.push_str(&format!(
+        "\n{} concurrent `POST /api/v1/diff` of one {:.0} MB manifest ({} models): {} reports, {} answered 503 (busy), other: {:?}; server RSS {:.0} MB before, peak {:.0} MB; {:.1} s; /healthz afterwards: {}.\n",
+        uploads.uploads,
+        uploads.bytes as f64 / 1e6,
+        args.upload_models,
+        uploads.reports,
+        uploads.busy,
+        uploads.other,
+        uploads.rss_before_mb,
+        uploads.peak_rss_mb,
+        uploads.seconds,
+        if alive { "200" } else { "no answer" }
+    ));
     println!("{table}");
     if let Some(out) = &args.out {
         fs::write(out, &table)?;

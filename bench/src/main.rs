@@ -6,6 +6,7 @@
 //! - `meshlens-bench load [--bin target/release/meshlens]` (needs wrk)
 
 mod generate;
+mod hostile;
 mod http_client;
 mod json;
 mod load;

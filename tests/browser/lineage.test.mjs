@@ -55,7 +55,8 @@ describe("lineage page", () => {
 
   test("a bad selector says what is wrong and where", (t) =>
     bothModes(t, async (javaScript) => {
-      const { page, close } = await open(demo.browser, demo.server.url + "/lineage?select=colour%3Ared", { javaScript });
+      const { page, response, close } = await open(demo.browser, demo.server.url + "/lineage?select=colour%3Ared", { javaScript });
+      assert.equal(response.status(), 400, "a selector mistake is the request's: 400");
       const message = await page.locator(".selector-error").textContent();
       assert.match(message, /unknown selector method `colour`/);
       assert.match(message, /\n\s+\^/);

@@ -118,3 +118,29 @@ describe("results page", () => {
       await close();
     }));
 });
+
+describe("a search the engine refuses", () => {
+  test("an offset out of range is a 400 page that names the parameter and its range", (t) =>
+    bothModes(t, async (javaScript) => {
+      const { page, response, errors, close } = await open(demo.browser, demo.server.url + "/search?q=a&offset=100000000000", { javaScript });
+      assert.equal(response.status(), 400);
+      assert.equal(await page.locator(".error-page").getAttribute("data-error-code"), "bad_request");
+      assert.match(await page.locator(".error-page h2").textContent(), /400/);
+      assert.equal(await page.locator(".error-page .error").textContent(), "offset: must be from 0 to 10000, not 100000000000");
+      // The search form is still there to mend the query.
+      assert.equal(await page.locator(".search-page-form input").inputValue(), "a");
+      if (javaScript) {
+        // Hydrated from the same error: nothing replaced or broke.
+        assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
+      }
+      await close();
+    }));
+
+  test("a lineage selector too deep is a 400 with the selector's message", (t) =>
+    bothModes(t, async (javaScript) => {
+      const { page, response, close } = await open(demo.browser, demo.server.url + "/lineage?select=fct_orders%2B20000", { javaScript });
+      assert.equal(response.status(), 400);
+      assert.match(await page.locator(".selector-error").textContent(), /select: a depth may be at most 10000, not 20000/);
+      await close();
+    }));
+});
