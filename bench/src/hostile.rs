@@ -154,7 +154,8 @@ fn post_manifest(addr: SocketAddr, file: &Path) -> anyhow::Result<u16> {
 /// `uploads` concurrent POSTs of `file`, with the server's RSS sampled throughout.
 pub fn concurrent_uploads(addr: SocketAddr, pid: u32, file: &Path, uploads: usize) -> anyhow::Result<UploadRun> {
     let rss = || crate::process::status_kib(pid, "VmRSS").unwrap_or(0) as f64 * 1024.0 / 1e6;
-    let mut run = UploadRun { uploads, bytes: std::fs::metadata(file)?.len(), rss_before_mb: rss(), ..UploadRun::default() };
+    let mut run =
+        UploadRun { uploads, bytes: std::fs::metadata(file)?.len(), rss_before_mb: rss(), ..UploadRun::default() };
     let done = Arc::new(AtomicBool::new(false));
     let peak_kib = Arc::new(AtomicU64::new(0));
     let sampler = {
@@ -170,7 +171,10 @@ pub fn concurrent_uploads(addr: SocketAddr, pid: u32, file: &Path, uploads: usiz
     let started = Instant::now();
     let statuses: Vec<anyhow::Result<u16>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..uploads).map(|_| scope.spawn(|| post_manifest(addr, file))).collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("client thread panicked")))).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("client thread panicked"))))
+            .collect()
     });
     run.seconds = started.elapsed().as_secs_f64();
     done.store(true, Ordering::Relaxed);

@@ -165,9 +165,13 @@ pub fn load(args: LoadArgs) -> anyhow::Result<()> {
     let seconds = Duration::from_secs(args.duration);
     eprintln!("bench client, {MIXED_CONNECTIONS} connections, {} s, legitimate requests only", args.duration);
     let calm = hostile::mixed_load(server.addr, &paths, &hostile_paths, MIXED_CONNECTIONS, seconds, 0);
-    eprintln!("bench client, {MIXED_CONNECTIONS} connections, {} s, one request in {HOSTILE_EVERY} hostile", args.duration);
+    eprintln!(
+        "bench client, {MIXED_CONNECTIONS} connections, {} s, one request in {HOSTILE_EVERY} hostile",
+        args.duration
+    );
     let mixed = hostile::mixed_load(server.addr, &paths, &hostile_paths, MIXED_CONNECTIONS, seconds, HOSTILE_EVERY);
-    let upload_spec = generate::MeshSpec { projects: 1, models: args.upload_models, seed: args.mesh.seed, shapes: false };
+    let upload_spec =
+        generate::MeshSpec { projects: 1, models: args.upload_models, seed: args.mesh.seed, shapes: false };
     let upload_mesh = server::prepare_mesh(&args.mesh.work, &upload_spec)?;
     let upload_file = upload_mesh.dirs[0].join("manifest.json");
     eprintln!("{} concurrent uploads of {}", args.uploads, upload_file.display());
@@ -206,7 +210,9 @@ pub fn load(args: LoadArgs) -> anyhow::Result<()> {
         args.duration,
         hostile_paths.len()
     ));
-    table.push_str("| run | legitimate requests | failed | p50 | p99 | hostile requests | hostile answered 5xx or not at all |\n");
+    table.push_str(
+        "| run | legitimate requests | failed | p50 | p99 | hostile requests | hostile answered 5xx or not at all |\n",
+    );
     table.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
     for (name, r) in [("legitimate only", &calm), (&*format!("1 in {HOSTILE_EVERY} hostile"), &mixed)] {
         table.push_str(&format!(

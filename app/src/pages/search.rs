@@ -37,7 +37,7 @@ pub fn SearchPage() -> impl IntoView {
         <Title text="Search"/>
         <h1>"Search"</h1>
         <form class="search-page-form" action="/search" method="get" role="search">
-            <input type="search" name="q" aria-label="Search query" prop:value=query/>
+            <input type="search" name="q" aria-label="Search query" value=query prop:value=query/>
             <button type="submit">"Search"</button>
         </form>
         <p class="muted search-help">
