@@ -216,8 +216,14 @@ pub fn load(args: LoadArgs) -> anyhow::Result<()> {
     table.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
     for (name, r) in [("legitimate only", &calm), (&*format!("1 in {HOSTILE_EVERY} hostile"), &mixed)] {
         table.push_str(&format!(
-            "| {name} | {} | {} | {:.0} ms | {:.0} ms | {} | {} |\n",
-            r.legitimate, r.legitimate_failed, r.legitimate_p50_ms, r.legitimate_p99_ms, r.hostile, r.hostile_failed
+            "| {name} | {} | {:.0} | {} | {:.0} ms | {:.0} ms | {} | {} |\n",
+            r.legitimate,
+            r.legitimate as f64 / r.seconds,
+            r.legitimate_failed,
+            r.legitimate_p50_ms,
+            r.legitimate_p99_ms,
+            r.hostile,
+            r.hostile_failed
         ));
     }
     table.push_str(&format!(
