@@ -228,23 +228,9 @@ fn assert_api_error(label: &str, status: StatusCode, headers: &http::HeaderMap, 
     error
 }
 
-/// One router for the tests that render pages, one test at a time, as `http_api.rs`
-/// does: Leptos rendering pages for several routers at once in one test process has
-/// hung under load (see the README's "Tests").
-static SHARED: std::sync::LazyLock<(tempfile::TempDir, Router)> = std::sync::LazyLock::new(|| {
-    let (tmp, engine) = common::engine();
-    (tmp, web::app(engine))
-});
-static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-async fn router() -> (tokio::sync::MutexGuard<'static, ()>, Router) {
-    let serial = SERIAL.lock().await;
-    (serial, SHARED.1.clone())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generated_hostile_requests_never_take_the_server_down() {
-    let (_serial, app) = router().await;
+    let (_serial, app) = common::shared_app().await;
     let mut rng = Rng(0x6d65_7368_6c65_6e73);
     let budget = Duration::from_secs(90);
     let started = Instant::now();
@@ -271,7 +257,7 @@ async fn generated_hostile_requests_never_take_the_server_down() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn out_of_range_values_are_400s_that_name_the_parameter_and_range() {
-    let (_serial, app) = router().await;
+    let (_serial, app) = common::shared_app().await;
     // The request that aborted the server, as a page, a server function and the API.
     let (status, _, body) =
         send(&app, Request::get("/search?q=a&offset=100000000000").body(Body::empty()).unwrap()).await;
@@ -328,7 +314,7 @@ async fn out_of_range_values_are_400s_that_name_the_parameter_and_range() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn methods_content_types_and_lengths_have_json_errors_with_their_status() {
-    let (_serial, app) = router().await;
+    let (_serial, app) = common::shared_app().await;
     let cases: Vec<(Request<Body>, u16, &str)> = vec![
         (Request::delete("/api/v1/projects").body(Body::empty()).unwrap(), 405, "method_not_allowed"),
         (Request::post("/api/v1/search").body(Body::empty()).unwrap(), 405, "method_not_allowed"),
@@ -375,7 +361,7 @@ async fn methods_content_types_and_lengths_have_json_errors_with_their_status() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_response_carries_a_request_id() {
-    let (_serial, app) = router().await;
+    let (_serial, app) = common::shared_app().await;
     let (_, headers, _) = send(&app, Request::get("/api/v1/projects").body(Body::empty()).unwrap()).await;
     let id = headers["x-request-id"].to_str().unwrap();
     assert_eq!(id.len(), 36, "a UUID: {id}");

@@ -20,18 +20,8 @@ async fn get_json(app: &Router, uri: &str) -> (u16, Value) {
     (status, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{uri}: {e}: {body}")))
 }
 
-/// One router over the indexed demo mesh for the whole file, and one test at a time:
-/// `meshlens serve` builds its router once, and Leptos rendering pages for several
-/// routers at once in one process has hung under load.
-static SHARED: std::sync::LazyLock<(tempfile::TempDir, Router)> = std::sync::LazyLock::new(|| {
-    let (tmp, engine) = common::engine();
-    (tmp, server::http::app(engine))
-});
-static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
 async fn app() -> (tokio::sync::MutexGuard<'static, ()>, Router) {
-    let serial = SERIAL.lock().await;
-    (serial, SHARED.1.clone())
+    common::shared_app().await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -42,3 +42,18 @@ pub fn engine() -> (tempfile::TempDir, Arc<Engine>) {
     let (tmp, data) = indexed_demo();
     (tmp, Arc::new(Engine::open(data, false, None).unwrap()))
 }
+
+/// One router over the indexed demo mesh for a whole test file, and one test at a time:
+/// `meshlens serve` builds its router once, and Leptos rendering pages for several
+/// routers at once in one process has hung under load.
+static SHARED: std::sync::LazyLock<(tempfile::TempDir, axum::Router)> = std::sync::LazyLock::new(|| {
+    let (tmp, engine) = engine();
+    (tmp, server::http::app(engine))
+});
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// The file's shared router, held by this test until the guard drops.
+pub async fn shared_app() -> (tokio::sync::MutexGuard<'static, ()>, axum::Router) {
+    let serial = SERIAL.lock().await;
+    (serial, SHARED.1.clone())
+}
