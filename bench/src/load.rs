@@ -33,8 +33,8 @@ pub struct LoadArgs {
     /// Concurrent diff uploads, each one generated project's manifest.
     #[arg(long, default_value_t = 8)]
     pub uploads: usize,
-    /// Models of the uploaded project (7,000 make a manifest of about 150 MB).
-    #[arg(long, default_value_t = 7000)]
+    /// Models of the uploaded project (8,400 make a manifest of about 150 MB).
+    #[arg(long, default_value_t = 8400)]
     pub upload_models: usize,
 }
 
@@ -211,9 +211,9 @@ pub fn load(args: LoadArgs) -> anyhow::Result<()> {
         hostile_paths.len()
     ));
     table.push_str(
-        "| run | legitimate requests | failed | p50 | p99 | hostile requests | hostile answered 5xx or not at all |\n",
+        "| run | legitimate requests | per second | failed | p50 | p99 | hostile requests | hostile answered 5xx or not at all |\n",
     );
-    table.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
+    table.push_str("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (name, r) in [("legitimate only", &calm), (&*format!("1 in {HOSTILE_EVERY} hostile"), &mixed)] {
         table.push_str(&format!(
             "| {name} | {} | {:.0} | {} | {:.0} ms | {:.0} ms | {} | {} |\n",

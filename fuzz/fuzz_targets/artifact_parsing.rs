@@ -35,7 +35,7 @@ fuzz_target!(|data: &[u8]| {
     let mut files = files.into_iter();
     let mut next = || files.next().unwrap_or_default();
     let set = ArtifactSet::from_bytes(PathBuf::from("fuzz"), next(), Some(next()), Some(next()), Some(next()));
-    match load_project(&set, None) {
+    match load_project(set, None) {
         Ok(record) => {
             let mesh = resolve(&[record]);
             // Every edge joins two nodes of the mesh.

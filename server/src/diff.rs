@@ -80,7 +80,7 @@ pub fn load_base(path: &Path) -> Result<Base, DiffError> {
     }
     let projects = folders
         .iter()
-        .map(|folder| load_project(&ArtifactSet::read(folder)?, None))
+        .map(|folder| load_project(ArtifactSet::read(folder)?, None))
         .collect::<Result<Vec<_>, LoadError>>()?;
     Ok(Base::from_projects(format!("artifacts {}", path.display()), &projects))
 }
@@ -105,7 +105,7 @@ pub fn load_head(paths: &[PathBuf]) -> Result<Vec<ProjectRecord>, DiffError> {
     let mut projects: Vec<ProjectRecord> = Vec::new();
     let mut from: HashMap<String, PathBuf> = HashMap::new();
     for path in paths {
-        let project = load_project(&ArtifactSet::read(path)?, None)?;
+        let project = load_project(ArtifactSet::read(path)?, None)?;
         if let Some(first) = from.insert(project.name.clone(), path.clone()) {
             return Err(DiffError::DuplicateProject { name: project.name, first, second: path.clone() });
         }

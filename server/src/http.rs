@@ -33,7 +33,7 @@ use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     set_header::SetResponseHeaderLayer,
     timeout::TimeoutLayer,
-    trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer},
+    trace::{DefaultOnResponse, TraceLayer},
     LatencyUnit,
 };
 
@@ -120,7 +120,8 @@ pub fn with_request_layers(router: Router) -> Router {
                 })
                 .on_request(())
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Micros))
-                .on_failure(DefaultOnFailure::new().level(tracing::Level::ERROR).latency_unit(LatencyUnit::Micros)),
+                // The line above has the status; the error itself is logged where it is known.
+                .on_failure(()),
         )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

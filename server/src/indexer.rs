@@ -96,12 +96,13 @@ fn read_project(source: &ProjectSource, stored: &HashMap<String, (String, String
         return Read::Unchanged { name: name.clone(), dir };
     }
     let read_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let loaded = load_project(&set, source.name.as_deref());
+    let manifest_bytes = set.manifest_len() as u64;
+    let loaded = load_project(set, source.name.as_deref());
     tracing::debug!(path = %source.path.display(), read_ms, parse_ms = started.elapsed().as_secs_f64() * 1000.0 - read_ms, "project read");
     match loaded {
         Ok(mut record) => {
             record.artifact_path = dir.to_string_lossy().into_owned();
-            Read::Parsed { record: Box::new(record), manifest_bytes: set.manifest_len() as u64, dir }
+            Read::Parsed { record: Box::new(record), manifest_bytes, dir }
         }
         Err(e) => Read::Failed(e.to_string()),
     }

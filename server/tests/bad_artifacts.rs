@@ -71,7 +71,7 @@ impl Project {
             self.get("run_results.json"),
             self.get("sources.json"),
         );
-        load_project(&set, None).map_err(|e| e.to_string())
+        load_project(set, None).map_err(|e| e.to_string())
     }
 
     fn write(&self, dir: &Path) -> PathBuf {

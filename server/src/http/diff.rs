@@ -119,7 +119,7 @@ fn load(uploads: Vec<Upload>) -> Result<Vec<ProjectRecord>, Error> {
         let bytes = std::fs::read(upload.file.path()).map_err(Error::internal)?;
         drop(upload.file);
         let set = ArtifactSet::from_bytes(PathBuf::new(), bytes, None, None, None);
-        let project = load_project(&set, None)
+        let project = load_project(set, None)
             .map_err(|e| Error::new(ErrorCode::BadRequest, format!("{} (uploaded): {e}", upload.name)))?;
         if projects.iter().any(|p| p.name == project.name) {
             return Err(Error::new(

@@ -84,33 +84,34 @@ impl ArtifactSet {
     pub fn manifest_len(&self) -> usize {
         self.manifest.len()
     }
+}
 
-    /// The folder name a project falls back to when its manifest does not name it.
-    fn folder_name(&self) -> String {
-        let named = if self.dir.file_name().is_some_and(|n| n == "target") {
-            self.dir.parent().unwrap_or(&self.dir)
-        } else {
-            &self.dir
-        };
-        named
-            .canonicalize()
-            .unwrap_or_else(|_| named.to_path_buf())
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "project".to_string())
-    }
+/// The folder name a project falls back to when its manifest does not name it.
+fn folder_name(dir: &Path) -> String {
+    let named = if dir.file_name().is_some_and(|n| n == "target") { dir.parent().unwrap_or(dir) } else { dir };
+    named
+        .canonicalize()
+        .unwrap_or_else(|_| named.to_path_buf())
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "project".to_string())
 }
 
 /// Parses and normalises one project's artifacts. `configured_name` names a project
 /// whose manifest does not (schema v10 and older); where both do, they must agree.
-pub fn load_project(set: &ArtifactSet, configured_name: Option<&str>) -> Result<ProjectRecord, LoadError> {
-    let dir = &set.dir;
-    let (schema_version, manifest) = artifacts::manifest::parse(&dir.join("manifest.json"), &set.manifest)?;
-    let catalog = match &set.catalog {
+/// It takes the files' bytes and lets each go once it is parsed: the record needs about
+/// as much memory again, and a manifest may be hundreds of MB.
+pub fn load_project(set: ArtifactSet, configured_name: Option<&str>) -> Result<ProjectRecord, LoadError> {
+    let ArtifactSet { dir, manifest: manifest_bytes, catalog: catalog_bytes, run_results, sources, checksum } = set;
+    let dir = &dir;
+    let (schema_version, manifest) = artifacts::manifest::parse(&dir.join("manifest.json"), &manifest_bytes)?;
+    drop(manifest_bytes);
+    let catalog = match &catalog_bytes {
         Some(bytes) => Some(artifacts::catalog::parse(&dir.join("catalog.json"), bytes)?),
         None => None,
     };
-    let statuses: HashMap<String, (String, Option<f64>)> = match &set.run_results {
+    drop(catalog_bytes);
+    let statuses: HashMap<String, (String, Option<f64>)> = match &run_results {
         Some(bytes) => artifacts::run_results::parse(&dir.join("run_results.json"), bytes)?
             .results
             .into_iter()
@@ -118,7 +119,8 @@ pub fn load_project(set: &ArtifactSet, configured_name: Option<&str>) -> Result<
             .collect(),
         None => HashMap::new(),
     };
-    let freshness: HashMap<String, FreshnessRecord> = match &set.sources {
+    drop(run_results);
+    let freshness: HashMap<String, FreshnessRecord> = match &sources {
         Some(bytes) => artifacts::sources::parse(&dir.join("sources.json"), bytes)?
             .results
             .into_iter()
@@ -136,6 +138,7 @@ pub fn load_project(set: &ArtifactSet, configured_name: Option<&str>) -> Result<
             .collect(),
         None => HashMap::new(),
     };
+    drop(sources);
 
     let manifest_name = manifest.metadata.project_name.clone().filter(|n| !n.is_empty());
     let name = match (manifest_name, configured_name) {
@@ -148,7 +151,7 @@ pub fn load_project(set: &ArtifactSet, configured_name: Option<&str>) -> Result<
         }
         (Some(m), _) => m,
         (None, Some(c)) => c.to_string(),
-        (None, None) => set.folder_name(),
+        (None, None) => folder_name(dir),
     };
 
     let mut groups: Vec<GroupRecord> = manifest
@@ -192,8 +195,8 @@ pub fn load_project(set: &ArtifactSet, configured_name: Option<&str>) -> Result<
 
     Ok(ProjectRecord {
         name,
-        artifact_path: set.dir.to_string_lossy().into_owned(),
-        checksum: set.checksum.clone(),
+        artifact_path: dir.to_string_lossy().into_owned(),
+        checksum,
         dbt_version: manifest.metadata.dbt_version.unwrap_or_default(),
         schema_version,
         generated_at: manifest.metadata.generated_at,
