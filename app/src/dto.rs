@@ -138,6 +138,9 @@ pub struct Finding {
     pub project: String,
     pub node: String,
     pub other: Option<String>,
+    /// The project of `other`.
+    #[serde(default)]
+    pub other_project: Option<String>,
     pub message: String,
 }
 
@@ -295,7 +298,8 @@ pub struct ApiModel {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProjectLink {
     pub project: String,
-    /// Edges between the two projects (cross-project and inferred).
+    /// Edges between the two projects (cross-project, package and inferred); for a
+    /// package link, the installed project's nodes the installer carries.
     pub edges: u64,
 }
 
@@ -307,6 +311,12 @@ pub struct ProjectDetail {
     pub upstream: Vec<ProjectLink>,
     /// Projects that depend on this one.
     pub downstream: Vec<ProjectLink>,
+    /// Indexed projects this one installs as dbt packages (`edges`: the nodes it carries).
+    #[serde(default)]
+    pub packages: Vec<ProjectLink>,
+    /// Indexed projects that install this one as a dbt package.
+    #[serde(default)]
+    pub installed_by: Vec<ProjectLink>,
     pub owners: Vec<OwnerSummary>,
     pub findings: Vec<Finding>,
 }
@@ -456,6 +466,10 @@ pub struct MeshEdge {
     pub target: String,
     pub refs: u64,
     pub inferred: u64,
+    /// Nodes of `source` that `target`'s manifest carries because it installs `source`
+    /// as a dbt package (0: not a package).
+    #[serde(default)]
+    pub packages: u64,
     /// The upstream models the downstream project uses (`name` or `name.vN`).
     pub models: Vec<String>,
     /// Their unique_ids.

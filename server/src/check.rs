@@ -4,11 +4,12 @@
 use app::dto::Finding;
 use serde_json::json;
 
-use crate::mesh::FINDING_KINDS;
+use crate::mesh::{findings_fail as fails, FINDING_KINDS};
 
-/// The findings of failing kinds. No `fail_on` means every kind fails.
+/// The findings of failing kinds. No `fail_on` means every kind but the opt-in ones
+/// (`source_reads_model`, `duplicate_node`).
 pub fn failing<'a>(findings: &'a [Finding], fail_on: &[String]) -> Vec<&'a Finding> {
-    findings.iter().filter(|f| fail_on.is_empty() || fail_on.contains(&f.kind)).collect()
+    findings.iter().filter(|f| fails(&f.kind, fail_on)).collect()
 }
 
 fn escape_xml(text: &str) -> String {
@@ -23,10 +24,9 @@ fn escape_annotation(text: &str) -> String {
 pub fn text(findings: &[Finding], fail_on: &[String]) -> String {
     let mut out = String::new();
     for f in findings {
-        let fails = fail_on.is_empty() || fail_on.contains(&f.kind);
         out.push_str(&format!(
             "{} {} {} {}: {}\n",
-            if fails { "FAIL" } else { "note" },
+            if fails(&f.kind, fail_on) { "FAIL" } else { "note" },
             f.kind,
             f.project,
             f.node,
@@ -45,8 +45,7 @@ pub fn text(findings: &[Finding], fail_on: &[String]) -> String {
 
 pub fn json(findings: &[Finding], fail_on: &[String]) -> String {
     let failing = failing(findings, fail_on).len();
-    let fail_on: Vec<&str> =
-        if fail_on.is_empty() { FINDING_KINDS.to_vec() } else { fail_on.iter().map(String::as_str).collect() };
+    let fail_on: Vec<&str> = FINDING_KINDS.into_iter().filter(|k| fails(k, fail_on)).collect();
     serde_json::to_string_pretty(&json!({ "findings": findings, "failing": failing, "fail_on": fail_on }))
         .unwrap_or_default()
         + "\n"
@@ -62,11 +61,10 @@ pub fn junit(findings: &[Finding], fail_on: &[String]) -> String {
     ));
     for kind in FINDING_KINDS {
         let of_kind: Vec<&Finding> = findings.iter().filter(|f| f.kind == kind).collect();
-        let fails = fail_on.is_empty() || fail_on.iter().any(|k| k == kind);
         out.push_str(&format!(
             "  <testsuite name=\"{kind}\" tests=\"{}\" failures=\"{}\">\n",
             of_kind.len(),
-            if fails { of_kind.len() } else { 0 }
+            if fails(kind, fail_on) { of_kind.len() } else { 0 }
         ));
         for f in of_kind {
             out.push_str(&format!(
@@ -75,7 +73,7 @@ pub fn junit(findings: &[Finding], fail_on: &[String]) -> String {
                 escape_xml(&f.node)
             ));
             let message = escape_xml(&f.message);
-            if fails {
+            if fails(kind, fail_on) {
                 out.push_str(&format!("<failure message=\"{message}\" type=\"{kind}\">{message}</failure>"));
             } else {
                 out.push_str(&format!("<system-out>{message}</system-out>"));
@@ -92,7 +90,7 @@ pub fn github(findings: &[Finding], fail_on: &[String]) -> String {
     findings
         .iter()
         .map(|f| {
-            let level = if fail_on.is_empty() || fail_on.contains(&f.kind) { "error" } else { "warning" };
+            let level = if fails(&f.kind, fail_on) { "error" } else { "warning" };
             format!("::{level} title=meshlens {}::{} ({})\n", f.kind, escape_annotation(&f.message), f.node)
         })
         .collect()
@@ -109,6 +107,7 @@ mod tests {
             project: "p".into(),
             node: "model.p.a".into(),
             other: None,
+            other_project: None,
             message: message.into(),
         }
     }

@@ -86,6 +86,8 @@ pub struct MeshGraph {
     keys: SelectorKeys,
     /// Walks follow edges inferred from `source()` relations (dbt itself cannot).
     pub follow_inferred: bool,
+    /// (installer, installed project, nodes carried) of every package install.
+    pub packages: Vec<(String, String, u64)>,
 }
 
 impl MeshGraph {
@@ -123,7 +125,7 @@ impl MeshGraph {
             }
         }
         let keys = SelectorKeys::new(&graph);
-        MeshGraph { graph, by_id, keys, follow_inferred: true }
+        MeshGraph { graph, by_id, keys, follow_inferred: true, packages: Vec::new() }
     }
 
     /// The graph of a mesh resolved in memory (not read back from an index).

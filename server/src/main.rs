@@ -80,6 +80,15 @@ fn index(args: IndexArgs) -> anyhow::Result<ExitCode> {
     for cycle in report.summary.iter().flat_map(|s| &s.project_cycles) {
         eprintln!("note: these projects depend on each other in a cycle: {}", cycle.join(", "));
     }
+    for d in report.summary.iter().flat_map(|s| &s.duplicates) {
+        eprintln!(
+            "note: {} is defined with its files by {} and {}; {}'s copy is kept (the newest manifest, then by name)",
+            d.unique_id,
+            d.kept,
+            d.dropped.join(", "),
+            d.kept
+        );
+    }
     println!(
         "indexed {} project{} ({} unchanged, {} failed): {nodes} nodes, {edges} edges, {findings} findings in {:.2} s ({:.1} MB/s)",
         report.indexed.len(),

@@ -6,7 +6,7 @@ mod load;
 mod record;
 mod resolve;
 
-pub use findings::{now_rfc3339, same_type, today, FINDING_KINDS};
+pub use findings::{fails as findings_fail, now_rfc3339, same_type, today, FINDING_KINDS, OPT_IN_KINDS};
 pub use load::{load_project, ArtifactSet, LoadError};
 pub use record::{FreshnessRecord, GroupRecord, NodeRecord, ProjectRecord, RefRecord, TestRecord};
-pub use resolve::{resolve, resolve_owned, Edge, EdgeKind, Mesh, ResolvedNode};
+pub use resolve::{resolve, resolve_owned, Duplicate, Edge, EdgeKind, Mesh, ResolvedNode};

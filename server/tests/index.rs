@@ -318,7 +318,11 @@ fn check_fails_ci_on_known_findings_and_passes_when_they_are_excluded() {
     assert_eq!(out.status.code(), Some(1), "the demo mesh has findings");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("FAIL private_ref marketing model.marketing.mkt_customer_contacts"), "{text}");
-    assert!(text.trim_end().ends_with("14 findings, 14 failing"), "{text}");
+    // A source that reads another project's model is reported, and fails only on request.
+    assert!(text.contains("note source_reads_model marketing source.marketing.platform_warehouse.orders_table: source platform_warehouse.orders_table reads model fct_orders of project platform"), "{text}");
+    assert!(text.trim_end().ends_with("15 findings, 14 failing"), "{text}");
+    let out = run(&["--fail-on", "source_reads_model"]);
+    assert_eq!(out.status.code(), Some(1), "opted in, it fails");
 
     let out = run(&["--fail-on", "missing_latest_version"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
@@ -328,20 +332,20 @@ fn check_fails_ci_on_known_findings_and_passes_when_they_are_excluded() {
     let out = run(&["--format", "json", "--fail-on", "deprecated_ref"]);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["failing"], 1);
-    assert_eq!(report["findings"].as_array().unwrap().len(), 14);
+    assert_eq!(report["findings"].as_array().unwrap().len(), 15);
 
     let out = run(&["--format", "junit"]);
     let xml = String::from_utf8_lossy(&out.stdout);
     assert!(
-        xml.starts_with("<?xml") && xml.contains("<testsuites name=\"meshlens check\" tests=\"14\" failures=\"14\">"),
+        xml.starts_with("<?xml") && xml.contains("<testsuites name=\"meshlens check\" tests=\"15\" failures=\"14\">"),
         "{xml}"
     );
-    assert_eq!(xml.matches("<testcase ").count(), 14);
+    assert_eq!(xml.matches("<testcase ").count(), 15);
 
     let out = run(&["--format", "github", "--fail-on", "private_ref"]);
     let annotations = String::from_utf8_lossy(&out.stdout);
     assert_eq!(annotations.lines().filter(|l| l.starts_with("::error title=meshlens private_ref::")).count(), 1);
-    assert_eq!(annotations.lines().filter(|l| l.starts_with("::warning ")).count(), 13);
+    assert_eq!(annotations.lines().filter(|l| l.starts_with("::warning ")).count(), 14);
 
     assert_eq!(run(&["--fail-on", "nope"]).status.code(), Some(2));
 }

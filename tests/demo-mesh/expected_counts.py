@@ -10,6 +10,9 @@ below (which are the contract meshlens' counts must follow).
         recompute and exit 1 if expected-counts.json is out of date (writes nothing)
     python3 tests/demo-mesh/expected_counts.py --mesh DIR [DIR...] [--mesh DIR...]
         index each --mesh group as one mesh and print its counts (writes nothing)
+    python3 tests/demo-mesh/expected_counts.py --json --mesh DIR... [--mesh DIR...]
+        the same as JSON: [{"folders": [...], "counts": {project: counts}}], the
+        shape of tests/package-mesh/expected-counts.json
 
 Demo meshes: artifacts/{platform,finance,marketing,exec_reporting} together,
 artifacts-dbt1.7/platform alone, artifacts-dbt1.5/platform alone.
@@ -26,12 +29,17 @@ Definitions
   (access: top-level `access`, else config.access, == "public");
   contracted_models (top-level `contract`, else config.contract, enforced true);
   versioned_models (version not null).
-- Owners: each own node of an indexed project is owned by that project; an
-  injected copy whose unique_id no indexed project owns is an external node
-  owned by its package_name.
-- cross_project_edges: distinct (parent, child) pairs, child an own node of P,
-  parent in child's depends_on.nodes, resolvable (own or external; unknown ids
-  skipped), parent's owner != P.
+- Owners: an own node belongs to the project named by its package_name when that
+  project is indexed and has it as an own node (a project installed as a package
+  in another keeps its nodes); else, of the indexed projects that have it as an
+  own node, to the one whose manifest metadata.generated_at is newest, then by
+  name. An injected copy whose unique_id no indexed project owns is an external
+  node owned by its package_name.
+- Installs: P installs package Q when P has own nodes whose package_name is Q != P.
+- cross_project_edges: distinct (parent, child) pairs, child owned by P, parent
+  in child's depends_on.nodes, resolvable (own or external; unknown ids
+  skipped), parent's owner != P, and parent's package_name not a package P
+  installs (P refs its own copy: a package edge, counted nowhere).
 - inferred_edges: distinct (parent, source) pairs, source an own source of P,
   parent an own model/seed/snapshot of another indexed project with the same
   normalised relation name, and no depends_on edge already joins the pair.
@@ -101,6 +109,7 @@ class Project:
         self.folder = Path(folder)
         manifest = json.loads((self.folder / "manifest.json").read_text())
         self.name = (manifest.get("metadata") or {}).get("project_name") or self.folder.name
+        self.generated_at = (manifest.get("metadata") or {}).get("generated_at") or ""
         self.own = {}       # unique_id -> node
         self.injected = {}  # unique_id -> node
         for section in NODE_SECTIONS:
@@ -117,12 +126,26 @@ class Project:
 def index_mesh(folders, warn=print):
     """Return [(folder, project_name, counts)] for folders indexed as one mesh."""
     projects = [Project(f) for f in folders]
-    owner = {}
+    holders = {}  # unique_id -> projects that have it as an own node
     for p in projects:
         for uid in p.own:
-            if uid in owner and owner[uid] != p.name:
-                warn(f"warning: {uid} is owned by both {owner[uid]} and {p.name}; keeping {owner[uid]}")
-            owner.setdefault(uid, p.name)
+            holders.setdefault(uid, []).append(p)
+    owner = {}
+    for uid, ps in holders.items():
+        package = ps[0].own[uid].get("package_name") or ""
+        home = [p for p in ps if p.name == package or package == ""]
+        if home:
+            owner[uid] = home[0].name
+            continue
+        ranked = sorted(sorted(ps, key=lambda p: p.name), key=lambda p: p.generated_at, reverse=True)
+        owner[uid] = ranked[0].name
+        if len(ranked) > 1:
+            warn(f"warning: {uid} is defined by {', '.join(p.name for p in ranked)}; keeping {owner[uid]}")
+    installs = {p.name: {e.get("package_name") for e in p.own.values()} - {p.name, None, ""} for p in projects}
+    package_of = {}
+    for p in projects:
+        for uid, entry in list(p.own.items()) + list(p.injected.items()):
+            package_of.setdefault(uid, entry.get("package_name"))
     external = {}
     for p in projects:
         for uid, entry in p.injected.items():
@@ -158,7 +181,9 @@ def index_mesh(folders, warn=print):
             1 for n in models if (top_or_config(n, "contract") or {}).get("enforced") is True)
         counts["versioned_models"] = sum(1 for n in models if n.get("version") is not None)
         counts["cross_project_edges"] = sum(
-            1 for parent, child in edges if child in p.own and owner_of(parent) != p.name)
+            1 for parent, child in edges
+            if owner.get(child) == p.name and owner_of(parent) != p.name
+            and package_of.get(parent) not in installs[p.name])
         inferred = set()
         for uid, entry in p.own.items():
             if entry.get("resource_type") != "source":
@@ -205,8 +230,19 @@ def main():
     ap.add_argument("--mesh", nargs="+", action="append", metavar="DIR",
                     help="artifact folders indexed together as one mesh (repeatable); prints only")
     ap.add_argument("--check", action="store_true", help="fail if expected-counts.json is out of date")
+    ap.add_argument("--json", action="store_true", help="with --mesh: print JSON instead of tables")
     args = ap.parse_args()
 
+    if args.mesh and args.json:
+        out = []
+        for mesh in args.mesh:
+            rows = index_mesh(mesh, warn=lambda m: print(m, file=sys.stderr))
+            out.append({
+                "folders": [Path(f).parent.name + "/" + Path(f).name for f in mesh],
+                "counts": {project: counts for _, project, counts in rows},
+            })
+        print(json.dumps(out, indent=2))
+        return 0
     if args.mesh:
         for i, mesh in enumerate(args.mesh):
             if i:

@@ -34,6 +34,8 @@ pub fn kind_title(kind: &str) -> &'static str {
         "public_without_contract" => "Public models without an enforced contract",
         "contract_type_mismatch" => "Contract types the warehouse does not have",
         "missing_latest_version" => "Versioned models missing their latest version",
+        "source_reads_model" => "Sources that read another project's model (not a ref: no access rule applies)",
+        "duplicate_node" => "Nodes two installers define with their files",
         _ => "Other findings",
     }
 }
@@ -113,18 +115,55 @@ pub fn FindingTable(findings: Vec<Finding>) -> impl IntoView {
             {by_kind.into_iter().map(|(kind, list)| view! {
                 <section class="finding-kind" data-kind=kind.clone()>
                     <h3>{kind_title(&kind)}" "<span class="badge">{kind.clone()}</span>" "<span class="muted">{list.len()}</span></h3>
-                    <ul>
-                        {list.into_iter().map(|f| view! {
-                            <li class=format!("finding {}", f.severity)>
-                                <a href=node_href(&f.node)>{f.node.clone()}</a>
-                                {f.other.clone().map(|o| view! { " → "<a href=node_href(&o)>{o.clone()}</a> })}
-                                ": "{f.message.clone()}
-                            </li>
-                        }).collect_view()}
-                    </ul>
+                    {if list.len() > LISTED_WHOLE { view! { <FindingPairs list/> }.into_any() } else { view! { <FindingList list/> }.into_any() }}
                 </section>
             }).collect_view()}
         </div>
     }
     .into_any()
+}
+
+/// A kind with more findings than this is shown as counts per pair of projects, each
+/// pair's list folded: hundreds of lines would bury the other kinds.
+const LISTED_WHOLE: usize = 50;
+
+#[component]
+fn FindingList(list: Vec<Finding>) -> impl IntoView {
+    view! {
+        <ul>
+            {list.into_iter().map(|f| view! {
+                <li class=format!("finding {}", f.severity)>
+                    <a href=node_href(&f.node)>{f.node.clone()}</a>
+                    {f.other.clone().map(|o| view! { " → "<a href=node_href(&o)>{o.clone()}</a> })}
+                    ": "{f.message.clone()}
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// Findings counted by (project of the other node, project of the node), most first,
+/// each pair's findings in a `<details>` that opens without JavaScript.
+#[component]
+fn FindingPairs(list: Vec<Finding>) -> impl IntoView {
+    let mut pairs: BTreeMap<(String, String), Vec<Finding>> = BTreeMap::new();
+    for f in list {
+        let from = f.other_project.clone().unwrap_or_else(|| f.project.clone());
+        pairs.entry((from, f.project.clone())).or_default().push(f);
+    }
+    let mut pairs: Vec<((String, String), Vec<Finding>)> = pairs.into_iter().collect();
+    pairs.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+    view! {
+        <div class="finding-pairs">
+            {pairs.into_iter().map(|((from, to), list)| view! {
+                <details class="finding-pair" data-from=from.clone() data-to=to.clone()>
+                    <summary>
+                        <a href=project_href(&from)>{from.clone()}</a>" → "<a href=project_href(&to)>{to.clone()}</a>
+                        " "<span class="count">{format!("{} finding{}", list.len(), if list.len() == 1 { "" } else { "s" })}</span>
+                    </summary>
+                    <FindingList list/>
+                </details>
+            }).collect_view()}
+        </div>
+    }
 }

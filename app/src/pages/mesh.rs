@@ -41,9 +41,16 @@ fn Mesh(mesh: MeshView) -> impl IntoView {
             let mid = (x1 + x2) / 2.0;
             let weight = (e.refs + e.inferred) as f64;
             let width = 1.5 + 6.0 * weight / heaviest;
-            let label = if e.inferred > 0 { format!("{} refs, {} inferred", e.refs, e.inferred) } else { format!("{} refs", e.refs) };
+            let mut parts = vec![format!("{} refs", e.refs)];
+            if e.inferred > 0 {
+                parts.push(format!("{} inferred", e.inferred));
+            }
+            if e.packages > 0 {
+                parts.push("package".to_string());
+            }
+            let label = parts.join(", ");
             Some(view! {
-                <g class="mesh-edge" data-source=e.source.clone() data-target=e.target.clone()>
+                <g class="mesh-edge" class:package={e.packages > 0} data-source=e.source.clone() data-target=e.target.clone()>
                     <path d=format!("M{x1:.1} {y1:.1} C{mid:.1} {y1:.1} {mid:.1} {y2:.1} {x2:.1} {y2:.1}") fill="none" stroke="#8a3ffc" stroke-opacity="0.7" stroke-width=format!("{width:.1}") stroke-dasharray=if e.refs == 0 { "6 4" } else { "" }/>
                     <text x=format!("{:.1}", mid) y=format!("{:.1}", (y1 + y2) / 2.0 - 6.0) text-anchor="middle" font-size="12" fill="currentColor">{label}</text>
                 </g>
@@ -77,7 +84,7 @@ fn Mesh(mesh: MeshView) -> impl IntoView {
         </svg>
         <h2>"Who uses whom"</h2>
         <table class="mesh-edges">
-            <thead><tr><th scope="col">"Upstream"</th><th scope="col">"Downstream"</th><th scope="col" class="num">"Refs"</th><th scope="col" class="num">"Inferred"</th><th scope="col">"Upstream models used"</th></tr></thead>
+            <thead><tr><th scope="col">"Upstream"</th><th scope="col">"Downstream"</th><th scope="col" class="num">"Refs"</th><th scope="col" class="num">"Inferred"</th><th scope="col" class="num">"Package"</th><th scope="col">"Upstream models used"</th></tr></thead>
             <tbody>
                 {mesh.edges.iter().map(|e| {
                     let lineage = lineage_href(&e.model_ids.iter().map(|id| format!("{id}+1")).collect::<Vec<_>>().join(" "), "", "project", &[]);
@@ -87,6 +94,7 @@ fn Mesh(mesh: MeshView) -> impl IntoView {
                             <td><a href=project_href(&e.target)>{e.target.clone()}</a></td>
                             <td class="num">{e.refs}</td>
                             <td class="num">{e.inferred}</td>
+                            <td class="num" data-packages=e.packages>{if e.packages > 0 { format!("installed ({} nodes)", e.packages) } else { String::new() }}</td>
                             <td>{e.models.join(", ")}" "<a class="lineage-link" href=lineage>"lineage"</a></td>
                         </tr>
                     }

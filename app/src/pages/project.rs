@@ -35,7 +35,8 @@ pub fn ProjectPage() -> impl IntoView {
 
 #[component]
 fn ProjectView(detail: ProjectDetail) -> impl IntoView {
-    let ProjectDetail { summary, public_models, upstream, downstream, owners, findings } = detail;
+    let ProjectDetail { summary, public_models, upstream, downstream, packages, installed_by, owners, findings } =
+        detail;
     let c = summary.counts.clone();
     let counts = [
         ("models", c.models),
@@ -108,6 +109,16 @@ fn ProjectView(detail: ProjectDetail) -> impl IntoView {
             <div class="upstream"><h2>"Upstream projects"</h2>{links(upstream, "None: this project refs no other.")}</div>
             <div class="downstream"><h2>"Downstream projects"</h2>{links(downstream, "None: no other project refs this one.")}</div>
         </section>
+        {(!packages.is_empty() || !installed_by.is_empty()).then(|| view! {
+            <section class="packages">
+                {(!packages.is_empty()).then(|| view! {
+                    <div class="installs"><h2>"Installs as dbt packages"</h2><PackageLinks list=packages/></div>
+                })}
+                {(!installed_by.is_empty()).then(|| view! {
+                    <div class="installed-by"><h2>"Installed as a dbt package by"</h2><PackageLinks list=installed_by/></div>
+                })}
+            </section>
+        })}
         <section class="project-owners">
             <h2>"Owners"</h2>
             {if owners.is_empty() {
@@ -122,5 +133,17 @@ fn ProjectView(detail: ProjectDetail) -> impl IntoView {
             <h2>"Findings"</h2>
             <FindingTable findings/>
         </section>
+    }
+}
+
+/// Projects joined by a package install, with the nodes the installer carries.
+#[component]
+fn PackageLinks(list: Vec<crate::dto::ProjectLink>) -> impl IntoView {
+    view! {
+        <ul class="project-links">
+            {list.into_iter().map(|l| view! {
+                <li data-project=l.project.clone()><a href=project_href(&l.project)>{l.project.clone()}</a>" "<span class="muted">{format!("{} node{} carried", l.edges, if l.edges == 1 { "" } else { "s" })}</span></li>
+            }).collect_view()}
+        </ul>
     }
 }

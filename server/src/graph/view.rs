@@ -119,6 +119,16 @@ pub fn mesh_view(g: &MeshGraph) -> MeshView {
             edge.model_ids.push(parent.unique_id.clone());
         }
     }
+    // A package install joins two projects even where no node refs the other.
+    for (installer, installed, nodes) in &g.packages {
+        if !(projects.contains_key(installer) && projects.contains_key(installed)) {
+            continue;
+        }
+        edges
+            .entry((installed.clone(), installer.clone()))
+            .or_insert_with(|| MeshEdge { source: installed.clone(), target: installer.clone(), ..MeshEdge::default() })
+            .packages = *nodes;
+    }
     let mut projects: Vec<MeshProject> = projects.into_values().collect();
     let index: BTreeMap<String, usize> = projects.iter().enumerate().map(|(i, p)| (p.name.clone(), i)).collect();
     let pairs: Vec<(usize, usize, String)> =

@@ -4,10 +4,10 @@ use std::collections::{HashMap, HashSet};
 
 use app::dto::Finding;
 
-use super::resolve::{Edge, ResolvedNode};
+use super::resolve::{Duplicate, Edge, EdgeKind, ResolvedNode};
 
 /// Every kind of finding, as stored and as `meshlens check --fail-on` names them.
-pub const FINDING_KINDS: [&str; 7] = [
+pub const FINDING_KINDS: [&str; 9] = [
     "private_ref",
     "protected_ref",
     "deprecated_ref",
@@ -15,7 +15,22 @@ pub const FINDING_KINDS: [&str; 7] = [
     "public_without_contract",
     "contract_type_mismatch",
     "missing_latest_version",
+    "source_reads_model",
+    "duplicate_node",
 ];
+
+/// Kinds that fail `meshlens check` only when `--fail-on` names them: they describe
+/// how the mesh is wired, not a rule it breaks.
+pub const OPT_IN_KINDS: [&str; 2] = ["source_reads_model", "duplicate_node"];
+
+/// Whether a finding of `kind` fails `check` with these `--fail-on` kinds (none: the default).
+pub fn fails(kind: &str, fail_on: &[String]) -> bool {
+    if fail_on.is_empty() {
+        !OPT_IN_KINDS.contains(&kind)
+    } else {
+        fail_on.iter().any(|k| k == kind)
+    }
+}
 
 /// Node kinds that make refs a governance rule applies to (tests follow their model).
 fn makes_refs(resource_type: &str) -> bool {
@@ -32,6 +47,7 @@ pub fn find(nodes: &[ResolvedNode], index: &HashMap<&str, usize>, edges: &[Edge]
             project: node.project.clone(),
             node: node.record.unique_id.clone(),
             other: other.map(|o| o.record.unique_id.clone()),
+            other_project: other.map(|o| o.project.clone()),
             message,
         });
     };
@@ -41,6 +57,24 @@ pub fn find(nodes: &[ResolvedNode], index: &HashMap<&str, usize>, edges: &[Edge]
             continue;
         };
         let (parent, child) = (&nodes[p], &nodes[c]);
+        // A `source()` is not a `ref()`: dbt's access rules govern refs only.
+        if edge.kind == EdgeKind::Inferred {
+            push(
+                "source_reads_model",
+                "warning",
+                child,
+                Some(parent),
+                format!(
+                    "source {}.{} reads {} {} of project {}; a cross-project ref would make the dependency explicit and governed",
+                    child.record.source_name.as_deref().unwrap_or("?"),
+                    child.record.name,
+                    parent.record.resource_type,
+                    parent.record.name,
+                    parent.project
+                ),
+            );
+            continue;
+        }
         if child.external || parent.record.resource_type != "model" || !makes_refs(&child.record.resource_type) {
             continue;
         }
@@ -64,7 +98,8 @@ pub fn find(nodes: &[ResolvedNode], index: &HashMap<&str, usize>, edges: &[Edge]
                     );
                 }
             }
-            Some("protected") if parent.project != child.project => push(
+            // dbt lets a project that installs another as a package ref its protected models.
+            Some("protected") if parent.project != child.project && edge.kind != EdgeKind::Package => push(
                 "protected_ref",
                 "warning",
                 child,
@@ -163,6 +198,32 @@ pub fn find(nodes: &[ResolvedNode], index: &HashMap<&str, usize>, edges: &[Edge]
         );
     }
     out
+}
+
+/// One finding for each node that two installers define with real files.
+pub fn duplicates(nodes: &[ResolvedNode], index: &HashMap<&str, usize>, duplicates: &[Duplicate]) -> Vec<Finding> {
+    duplicates
+        .iter()
+        .filter_map(|d| {
+            let node = &nodes[*index.get(d.unique_id.as_str())?];
+            Some(Finding {
+                kind: "duplicate_node".to_string(),
+                severity: "warning".to_string(),
+                project: d.kept.clone(),
+                node: d.unique_id.clone(),
+                other: None,
+                other_project: None,
+                message: format!(
+                    "{} is defined with its files by {} and by {}, none of them its own project {:?}; {}'s copy is shown (the newest manifest, then by name)",
+                    d.unique_id,
+                    d.kept,
+                    d.dropped.join(", "),
+                    node.record.package,
+                    d.kept
+                ),
+            })
+        })
+        .collect()
 }
 
 /// The versions of one model, by (project, name).

@@ -18,6 +18,9 @@ pub enum EdgeKind {
     CrossProject,
     /// A `source()` whose relation is another project's model.
     Inferred,
+    /// A dependency on a node of a project installed as a package (`packages.yml`):
+    /// the installer's manifest carries that node with its real files.
+    Package,
 }
 
 impl EdgeKind {
@@ -26,6 +29,7 @@ impl EdgeKind {
             EdgeKind::Ref => "ref",
             EdgeKind::CrossProject => "cross_project",
             EdgeKind::Inferred => "inferred",
+            EdgeKind::Package => "package",
         }
     }
 
@@ -33,6 +37,7 @@ impl EdgeKind {
         match s {
             "cross_project" => EdgeKind::CrossProject,
             "inferred" => EdgeKind::Inferred,
+            "package" => EdgeKind::Package,
             _ => EdgeKind::Ref,
         }
     }
@@ -66,6 +71,35 @@ pub struct Mesh {
     pub counts: BTreeMap<String, ProjectCounts>,
     /// Groups of projects that depend on each other in a circle (allowed, reported).
     pub project_cycles: Vec<Vec<String>>,
+    /// (installer, installed project) → nodes of the installed project the installer's
+    /// manifest carries as a package.
+    pub packages: BTreeMap<(String, String), u64>,
+    /// Nodes two indexed projects both define with real files, neither being the
+    /// node's own project: which copy was kept, and why.
+    pub duplicates: Vec<Duplicate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    pub unique_id: String,
+    pub kept: String,
+    pub dropped: Vec<String>,
+}
+
+/// Which of several copies of a node stands for it, best first:
+/// 1. the copy in the node's own project (its `package_name`), whatever installs it;
+/// 2. a copy with real files in a project that installs the node's package, the newest
+///    manifest (`generated_at`) first, then by project name;
+/// 3. a copy injected by dbt-loom or dbt Cloud (an external node).
+fn rank(project: &ProjectRecord, node: &NodeRecord) -> (u8, std::cmp::Reverse<String>, String) {
+    let tier = if node.injected {
+        3
+    } else if node.package == project.name || node.package.is_empty() {
+        1
+    } else {
+        2
+    };
+    (tier, std::cmp::Reverse(project.generated_at.clone().unwrap_or_default()), project.name.clone())
 }
 
 pub fn resolve(projects: &[ProjectRecord]) -> Mesh {
@@ -74,22 +108,52 @@ pub fn resolve(projects: &[ProjectRecord]) -> Mesh {
 
 /// [`resolve`], moving the records into the mesh instead of copying them.
 pub fn resolve_owned(mut projects: Vec<ProjectRecord>) -> Mesh {
-    // A project's own nodes win over every copy of them; a copy of a node whose
-    // project is not indexed stands in for it, under the upstream project's name.
-    let winners: Vec<(usize, usize, bool)> = {
-        let mut seen: HashSet<&str> = HashSet::new();
-        let mut winners = Vec::new();
-        for injected in [false, true] {
-            for (p, project) in projects.iter().enumerate() {
-                for (n, node) in project.nodes.iter().enumerate() {
-                    if node.injected == injected && seen.insert(&node.unique_id) {
-                        winners.push((p, n, injected));
+    // Every copy of a node, ranked; the first stands for it (see `rank`).
+    let (winners, duplicates, packages, installed) = {
+        let indexed: HashSet<&str> = projects.iter().map(|p| p.name.as_str()).collect();
+        let mut copies: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+        let mut order: Vec<&str> = Vec::new();
+        let mut packages: BTreeMap<(String, String), u64> = BTreeMap::new();
+        let mut installed: HashSet<(String, String)> = HashSet::new();
+        for (p, project) in projects.iter().enumerate() {
+            for (n, node) in project.nodes.iter().enumerate() {
+                let entry = copies.entry(&node.unique_id).or_default();
+                if entry.is_empty() {
+                    order.push(&node.unique_id);
+                }
+                entry.push((p, n));
+                if !node.injected && !node.package.is_empty() && node.package != project.name {
+                    installed.insert((project.name.clone(), node.package.clone()));
+                    if indexed.contains(node.package.as_str()) {
+                        *packages.entry((project.name.clone(), node.package.clone())).or_default() += 1;
                     }
                 }
             }
         }
-        winners
+        let mut winners: Vec<(usize, usize, bool)> = Vec::with_capacity(order.len());
+        let mut duplicates = Vec::new();
+        for id in order {
+            let mut ranked = copies.remove(id).unwrap_or_default();
+            ranked.sort_by_cached_key(|&(p, n)| rank(&projects[p], &projects[p].nodes[n]));
+            let (p, n) = ranked[0];
+            let winner = &projects[p].nodes[n];
+            if rank(&projects[p], winner).0 == 2 {
+                let dropped: Vec<String> = ranked[1..]
+                    .iter()
+                    .filter(|&&(q, m)| rank(&projects[q], &projects[q].nodes[m]).0 == 2)
+                    .map(|&(q, _)| projects[q].name.clone())
+                    .collect();
+                if !dropped.is_empty() {
+                    duplicates.push(Duplicate { unique_id: id.to_string(), kept: projects[p].name.clone(), dropped });
+                }
+            }
+            winners.push((p, n, winner.injected));
+        }
+        (winners, duplicates, packages, installed)
     };
+    // Each project counts what its manifest defines (its own nodes and its packages'),
+    // whichever copy stands for a node in the mesh.
+    let defined = defined_counts(&projects);
     let mut records: Vec<Vec<Option<NodeRecord>>> =
         projects.iter_mut().map(|p| std::mem::take(&mut p.nodes).into_iter().map(Some).collect()).collect();
     let mut nodes: Vec<ResolvedNode> = Vec::with_capacity(winners.len());
@@ -115,7 +179,14 @@ pub fn resolve_owned(mut projects: Vec<ProjectRecord>) -> Mesh {
             let Some(&p) = index.get(parent.as_str()) else {
                 continue;
             };
-            let kind = if nodes[p].project == node.project { EdgeKind::Ref } else { EdgeKind::CrossProject };
+            let kind = if nodes[p].project == node.project {
+                EdgeKind::Ref
+            } else if installed.contains(&(node.project.clone(), nodes[p].record.package.clone())) {
+                // The child's project carries this node's package: it refs its own copy.
+                EdgeKind::Package
+            } else {
+                EdgeKind::CrossProject
+            };
             edges.push(Edge { parent: parent.clone(), child: node.record.unique_id.clone(), kind });
         }
     }
@@ -123,10 +194,11 @@ pub fn resolve_owned(mut projects: Vec<ProjectRecord>) -> Mesh {
     edges.sort_by(|a, b| (&a.parent, &a.child).cmp(&(&b.parent, &b.child)));
     edges.dedup_by(|a, b| a.parent == b.parent && a.child == b.child);
 
-    let findings = findings::find(&nodes, &index, &edges);
-    let counts = count(projects, &nodes, &index, &edges, &findings);
+    let mut findings = findings::find(&nodes, &index, &edges);
+    findings.extend(findings::duplicates(&nodes, &index, &duplicates));
+    let counts = count(&defined, &nodes, &index, &edges, &findings);
     let project_cycles = project_cycles(&nodes, &index, &edges);
-    Mesh { nodes, edges, findings, counts, project_cycles }
+    Mesh { nodes, edges, findings, counts, project_cycles, packages, duplicates }
 }
 
 /// A group's owner owns the group's nodes. Groups belong to the project that defines
@@ -225,43 +297,48 @@ fn project_cycles(nodes: &[ResolvedNode], index: &HashMap<&str, usize>, edges: &
     cycles
 }
 
+/// Per project, the nodes and groups its manifest defines (not injected copies).
+fn defined_counts(projects: &[ProjectRecord]) -> BTreeMap<String, ProjectCounts> {
+    let mut counts = BTreeMap::new();
+    for project in projects {
+        let groups = project.groups.iter().filter(|g| !g.injected).count() as u64;
+        let c = counts.entry(project.name.clone()).or_insert(ProjectCounts { groups, ..ProjectCounts::default() });
+        for r in project.nodes.iter().filter(|n| !n.injected) {
+            count_node(c, r);
+        }
+    }
+    counts
+}
+
+fn count_node(c: &mut ProjectCounts, r: &NodeRecord) {
+    match r.resource_type.as_str() {
+        "model" => {
+            c.models += 1;
+            c.public_models += u64::from(r.access.as_deref() == Some("public"));
+            c.contracted_models += u64::from(r.contract_enforced);
+            c.versioned_models += u64::from(r.version.is_some());
+        }
+        "source" => c.sources += 1,
+        "seed" => c.seeds += 1,
+        "snapshot" => c.snapshots += 1,
+        "test" => c.tests += 1,
+        "unit_test" => c.unit_tests += 1,
+        "exposure" => c.exposures += 1,
+        "metric" => c.metrics += 1,
+        "semantic_model" => c.semantic_models += 1,
+        _ => {}
+    }
+}
+
+/// The defined counts with the mesh's edges and findings added, by owning project.
 fn count(
-    projects: &[ProjectRecord],
+    defined: &BTreeMap<String, ProjectCounts>,
     nodes: &[ResolvedNode],
     index: &HashMap<&str, usize>,
     edges: &[Edge],
     findings: &[Finding],
 ) -> BTreeMap<String, ProjectCounts> {
-    let mut counts: BTreeMap<String, ProjectCounts> = projects
-        .iter()
-        .map(|p| {
-            let groups = p.groups.iter().filter(|g| !g.injected).count() as u64;
-            (p.name.clone(), ProjectCounts { groups, ..ProjectCounts::default() })
-        })
-        .collect();
-    for node in nodes.iter().filter(|n| !n.external) {
-        let Some(c) = counts.get_mut(&node.project) else {
-            continue;
-        };
-        let r = &node.record;
-        match r.resource_type.as_str() {
-            "model" => {
-                c.models += 1;
-                c.public_models += u64::from(r.access.as_deref() == Some("public"));
-                c.contracted_models += u64::from(r.contract_enforced);
-                c.versioned_models += u64::from(r.version.is_some());
-            }
-            "source" => c.sources += 1,
-            "seed" => c.seeds += 1,
-            "snapshot" => c.snapshots += 1,
-            "test" => c.tests += 1,
-            "unit_test" => c.unit_tests += 1,
-            "exposure" => c.exposures += 1,
-            "metric" => c.metrics += 1,
-            "semantic_model" => c.semantic_models += 1,
-            _ => {}
-        }
-    }
+    let mut counts = defined.clone();
     for edge in edges {
         let Some(&child) = index.get(edge.child.as_str()) else {
             continue;
@@ -272,7 +349,7 @@ fn count(
         match edge.kind {
             EdgeKind::CrossProject => c.cross_project_edges += 1,
             EdgeKind::Inferred => c.inferred_edges += 1,
-            EdgeKind::Ref => {}
+            EdgeKind::Ref | EdgeKind::Package => {}
         }
     }
     for finding in findings {

@@ -210,12 +210,14 @@ fn finding_row(r: &rusqlite::Row) -> rusqlite::Result<Finding> {
         node: r.get(3)?,
         other: r.get(4)?,
         message: r.get(5)?,
+        other_project: r.get(6)?,
     })
 }
 
 fn findings_of(c: &Connection, unique_id: &str) -> Result<Vec<Finding>, StoreError> {
     let mut stmt = c.prepare_cached(
-        "SELECT kind, severity, project, node, other, message FROM findings WHERE node = ?1 OR other = ?1 ORDER BY id",
+        "SELECT f.kind, f.severity, f.project, f.node, f.other, f.message, o.project FROM findings f
+         LEFT JOIN nodes o ON o.unique_id = f.other WHERE f.node = ?1 OR f.other = ?1 ORDER BY f.id",
     )?;
     let rows = stmt.query_map([unique_id], finding_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -224,8 +226,9 @@ fn findings_of(c: &Connection, unique_id: &str) -> Result<Vec<Finding>, StoreErr
 /// Every finding, or a project's, grouped by kind.
 fn findings_of_project(c: &Connection, project: Option<&str>) -> Result<Vec<Finding>, StoreError> {
     let mut stmt = c.prepare_cached(
-        "SELECT kind, severity, project, node, other, message FROM findings
-         WHERE ?1 IS NULL OR project = ?1 ORDER BY kind, project, node, id",
+        "SELECT f.kind, f.severity, f.project, f.node, f.other, f.message, o.project FROM findings f
+         LEFT JOIN nodes o ON o.unique_id = f.other
+         WHERE ?1 IS NULL OR f.project = ?1 ORDER BY f.kind, f.project, f.node, f.id",
     )?;
     let rows = stmt.query_map([project], finding_row)?;
     Ok(rows.collect::<Result<_, _>>()?)

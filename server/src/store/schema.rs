@@ -79,7 +79,8 @@ CREATE TABLE owners (
 );
 CREATE INDEX owners_key ON owners (key);
 CREATE INDEX owners_email ON owners (email);
--- Facts about the whole mesh, as JSON: `project_cycles`.
+-- Facts about the whole mesh, as JSON: `project_cycles`; `packages`, the
+-- [installer, installed project, nodes carried] of each package install.
 CREATE TABLE mesh_facts (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL

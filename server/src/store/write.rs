@@ -44,6 +44,8 @@ pub struct WriteSummary {
     pub edges: usize,
     pub findings: usize,
     pub project_cycles: Vec<Vec<String>>,
+    /// Nodes two installers define with their files: the copy kept and the others.
+    pub duplicates: Vec<crate::mesh::Duplicate>,
 }
 
 /// Writes and publishes a new generation. On error nothing is published and the
@@ -193,6 +195,7 @@ fn build(path: &Path, previous: Option<&Path>, change: GenerationChange) -> Resu
         edges: mesh.0.edges.len(),
         findings: mesh.0.findings.len(),
         project_cycles: mesh.0.project_cycles.clone(),
+        duplicates: mesh.0.duplicates.clone(),
     };
     // Hundreds of megabytes of small allocations take a while to free; the caller
     // need not wait for it (a process that exits first never frees them at all).

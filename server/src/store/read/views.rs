@@ -106,7 +106,20 @@ impl Reader {
                  WHERE p.project = ?1 AND ch.project != ?1 GROUP BY ch.project ORDER BY count(*) DESC, ch.project",
             )?;
             let findings = findings_of_project(c, Some(name))?;
-            Ok(Some(ProjectDetail { summary, public_models, upstream, downstream, owners, findings }))
+            let installs = package_installs(c)?;
+            let link = |(project, nodes): (&String, &u64)| ProjectLink { project: project.clone(), edges: *nodes };
+            let packages = installs.iter().filter(|(i, _, _)| i == name).map(|(_, p, n)| link((p, n))).collect();
+            let installed_by = installs.iter().filter(|(_, p, _)| p == name).map(|(i, _, n)| link((i, n))).collect();
+            Ok(Some(ProjectDetail {
+                summary,
+                public_models,
+                upstream,
+                downstream,
+                packages,
+                installed_by,
+                owners,
+                findings,
+            }))
         })
     }
 
@@ -234,6 +247,13 @@ impl Reader {
     }
 }
 
+/// (installer, installed project, nodes carried) of every package install.
+fn package_installs(c: &Connection) -> Result<Vec<(String, String, u64)>, StoreError> {
+    let json: Option<String> =
+        c.query_row("SELECT value FROM mesh_facts WHERE key = 'packages'", [], |r| r.get(0)).optional()?;
+    Ok(json.map(|j| serde_json::from_str(&j)).transpose()?.unwrap_or_default())
+}
+
 /// Versions are numbers in practice; compare them as numbers, else as text.
 fn version_order(a: &str, b: &str) -> std::cmp::Ordering {
     match (a.parse::<f64>(), b.parse::<f64>()) {
@@ -265,7 +285,9 @@ impl Reader {
                     Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, EdgeKind::parse(&r.get::<_, String>(2)?)))
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(crate::graph::MeshGraph::new(nodes, edges))
+            let mut graph = crate::graph::MeshGraph::new(nodes, edges);
+            graph.packages = package_installs(c)?;
+            Ok(graph)
         })
     }
 }

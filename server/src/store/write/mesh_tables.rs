@@ -1,5 +1,5 @@
 //! The resolved mesh's tables: nodes (small rows; records stay in project_nodes),
-//! owners, edges, findings, facts and each project's counts.
+//! owners, edges, findings, facts (project cycles, package installs) and each project's counts.
 
 use rusqlite::{params, Connection};
 
@@ -65,6 +65,12 @@ pub fn write_mesh(conn: &mut Connection, mesh: &Mesh, doc_keys: &[i64]) -> Resul
             "INSERT INTO mesh_facts (key, value) VALUES ('project_cycles', ?1)",
             [serde_json::to_string(&mesh.project_cycles)?],
         )?;
+        let packages: Vec<(&str, &str, u64)> = mesh
+            .packages
+            .iter()
+            .map(|((installer, installed), n)| (installer.as_str(), installed.as_str(), *n))
+            .collect();
+        tx.execute("INSERT INTO mesh_facts (key, value) VALUES ('packages', ?1)", [serde_json::to_string(&packages)?])?;
         let mut update = tx.prepare("UPDATE projects SET counts = ?2 WHERE name = ?1")?;
         for (project, counts) in &mesh.counts {
             update.execute(params![project, serde_json::to_string(counts)?])?;

@@ -1,0 +1,1 @@
+select count(*) as items from {{ ref('shared_model') }}
