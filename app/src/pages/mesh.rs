@@ -94,7 +94,7 @@ fn Mesh(mesh: MeshView) -> impl IntoView {
                             <td><a href=project_href(&e.target)>{e.target.clone()}</a></td>
                             <td class="num">{e.refs}</td>
                             <td class="num">{e.inferred}</td>
-                            <td class="num" data-packages=e.packages>{if e.packages > 0 { format!("installed ({} nodes)", e.packages) } else { String::new() }}</td>
+                            <td class="num" data-packages=e.packages>{(e.packages > 0).then(|| format!("installed ({} nodes)", e.packages))}</td>
                             <td>{e.models.join(", ")}" "<a class="lineage-link" href=lineage>"lineage"</a></td>
                         </tr>
                     }

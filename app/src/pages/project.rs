@@ -109,15 +109,11 @@ fn ProjectView(detail: ProjectDetail) -> impl IntoView {
             <div class="upstream"><h2>"Upstream projects"</h2>{links(upstream, "None: this project refs no other.")}</div>
             <div class="downstream"><h2>"Downstream projects"</h2>{links(downstream, "None: no other project refs this one.")}</div>
         </section>
-        {(!packages.is_empty() || !installed_by.is_empty()).then(|| view! {
-            <section class="packages">
-                {(!packages.is_empty()).then(|| view! {
-                    <div class="installs"><h2>"Installs as dbt packages"</h2><PackageLinks list=packages/></div>
-                })}
-                {(!installed_by.is_empty()).then(|| view! {
-                    <div class="installed-by"><h2>"Installed as a dbt package by"</h2><PackageLinks list=installed_by/></div>
-                })}
-            </section>
+        {(!packages.is_empty()).then(|| view! {
+            <section class="packages installs"><h2>"Installs as dbt packages"</h2><PackageLinks list=packages/></section>
+        })}
+        {(!installed_by.is_empty()).then(|| view! {
+            <section class="packages installed-by"><h2>"Installed as a dbt package by"</h2><PackageLinks list=installed_by/></section>
         })}
         <section class="project-owners">
             <h2>"Owners"</h2>
