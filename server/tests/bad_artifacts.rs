@@ -518,7 +518,7 @@ fn broken_files_are_errors_naming_file_and_field() {
 
     let doc = platform.json("manifest.json");
     for url in [
-        json!("https://schemas.getdbt.com/dbt/manifest/v3.json"),
+        json!("https://schemas.getdbt.com/dbt/manifest/v0.json"),
         json!("https://schemas.getdbt.com/dbt/manifest/v13.json"),
         json!("https://schemas.getdbt.com/dbt/manifest/v99.json"),
         json!("https://schemas.getdbt.com/dbt/manifest/v12"),
@@ -529,7 +529,7 @@ fn broken_files_are_errors_naming_file_and_field() {
         cases.push(
             m(&format!("manifest schema {url}"), with_version(&doc, url))
                 .field("metadata.dbt_schema_version")
-                .says("meshlens reads manifest v4 to v12"),
+                .says("meshlens reads manifest v1 to v12"),
         );
     }
     for (file, url, reads) in [

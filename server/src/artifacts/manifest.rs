@@ -1,6 +1,7 @@
-//! manifest.json, schema v4 (dbt 1.0) to v12 (dbt 1.8 - 1.11), read into one shape.
-//! Older names are accepted as aliases (`raw_sql`, `compiled_sql`, list refs), the
-//! way dbt's own manifest upgrade reads them; fields meshlens does not use are skipped.
+//! manifest.json, schema v1 (dbt 0.19) to v12 (dbt 1.8 - 1.11, and dbt 2.0), read into
+//! one shape. Older names are accepted as aliases (`raw_sql`, `compiled_sql`, list
+//! refs), the way dbt's own manifest upgrade (`upgrade_manifest_json`) reads v1 to v11;
+//! fields meshlens does not use are skipped (v1 to v3's `disabled` list among them).
 
 use std::{collections::BTreeMap, path::Path};
 
@@ -12,7 +13,7 @@ use super::{
     parse_versioned, ArtifactError,
 };
 
-pub const SUPPORTED: std::ops::RangeInclusive<u32> = 4..=12;
+pub const SUPPORTED: std::ops::RangeInclusive<u32> = 1..=12;
 
 /// Resources are read into ordered maps so that which of two entries with one
 /// `unique_id` wins does not depend on hashing.
@@ -226,7 +227,7 @@ where
 /// Parses a manifest, refusing a schema version meshlens does not know before
 /// reading anything else, so an unknown layout is never half-read.
 pub fn parse(file: &Path, bytes: &[u8]) -> Result<(u32, Manifest), ArtifactError> {
-    parse_versioned(file, bytes, "manifest", SUPPORTED, "manifest v4 to v12 (dbt 1.0 to 1.11)")
+    parse_versioned(file, bytes, "manifest", SUPPORTED, "manifest v1 to v12 (dbt 0.19 to 1.11 and 2.0)")
 }
 
 impl ManifestNode {
@@ -276,7 +277,8 @@ mod tests {
         assert!(err.contains("p/manifest.json"), "{err}");
         assert!(err.contains("metadata.dbt_schema_version"), "{err}");
         assert!(err.contains("v13"), "{err}");
-        assert!(parse(Path::new("m"), &manifest(3, "{}")).is_err());
+        assert!(parse(Path::new("m"), &manifest(0, "{}")).is_err());
+        assert!(parse(Path::new("m"), &manifest(1, "{}")).is_ok(), "v1 (dbt 0.19) is read");
     }
 
     #[test]
