@@ -229,9 +229,12 @@ fn normalise(
     let columns = columns_of(&n, catalog);
     let status = statuses.get(&n.unique_id);
     let relation_name = n.relation_name.clone().or_else(|| relation_of(&n));
+    // dbt 2.0 writes no `config.materialized` for a seed without a `seeds:` block; a seed
+    // is materialized as a seed all the same.
     let materialized = matches!(n.resource_type.as_str(), "model" | "seed" | "snapshot")
         .then(|| n.config.materialized.clone())
-        .flatten();
+        .flatten()
+        .or_else(|| (n.resource_type == "seed").then(|| "seed".to_string()));
     let test = (n.resource_type == "test").then(|| TestRecord {
         attached_node: n.attached_node.clone(),
         column_name: n.column_name.clone(),

@@ -1,0 +1,1 @@
+select customer_id, first_name, upper(country) as country_code from {{ ref('stg_customers') }}
