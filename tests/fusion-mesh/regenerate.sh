@@ -45,7 +45,7 @@ build() {
         sed -i "s#${HERE}#${FAKE_ROOT}#g" "$f"
         python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$f"
     done
-    rm -rf target logs
+    rm -rf target logs .user.yml
 }
 
 DBT_CLOUD_PUBLICATION_FILE_PATH="$HERE/.publications/core.json" build core
