@@ -1,41 +1,8 @@
-//! The read interface the UI needs, implemented by the server's engine and put in
-//! context. The UI never sees SQL or the search index.
+//! The read interface the UI needs (`model::catalog`), as the server puts it in context.
 
-use std::sync::Arc;
+pub use model::catalog::{Catalog, SharedCatalog};
 
-use crate::{
-    dto::{
-        GovernanceView, GroupView, LineageView, MeshView, NodeDetail, OwnerDetail, OwnerSummary, ProjectDetail,
-        ProjectSummary, Review, ReviewSummary, SearchResults, SiteInfo, VersionsView,
-    },
-    error::{Error, ErrorCode},
-};
-
-/// Every method checks its input against the engine's limits and answers with a
-/// typed [`Error`]; `Ok(None)` is "no such thing".
-pub trait Catalog: Send + Sync + 'static {
-    fn site(&self) -> SiteInfo;
-    fn projects(&self) -> Result<Vec<ProjectSummary>, Error>;
-    fn node(&self, unique_id: &str) -> Result<Option<NodeDetail>, Error>;
-    fn project(&self, name: &str) -> Result<Option<ProjectDetail>, Error>;
-    fn groups(&self) -> Result<Vec<GroupView>, Error>;
-    fn versions(&self) -> Result<VersionsView, Error>;
-    fn governance(&self) -> Result<GovernanceView, Error>;
-    /// A laid-out lineage view. `expand` is a comma-separated list of node ids whose
-    /// fan-outs are drawn in full. A selector mistake is a `bad_request` naming
-    /// `select` or `exclude`.
-    fn lineage(&self, select: &str, exclude: &str, expand: &str) -> Result<LineageView, Error>;
-    fn mesh(&self) -> Result<MeshView, Error>;
-    fn owners(&self) -> Result<Vec<OwnerSummary>, Error>;
-    fn owner(&self, key: &str) -> Result<Option<OwnerDetail>, Error>;
-    fn search(&self, query: &str, limit: usize, offset: usize) -> Result<SearchResults, Error>;
-    /// A diff kept for its review page.
-    fn review(&self, id: &str) -> Result<Option<Review>, Error>;
-    /// The kept diffs, newest first.
-    fn reviews(&self) -> Result<Vec<ReviewSummary>, Error>;
-}
-
-pub type SharedCatalog = Arc<dyn Catalog>;
+use crate::error::{Error, ErrorCode};
 
 /// The catalog the server put in context.
 pub fn use_catalog() -> Result<SharedCatalog, Error> {

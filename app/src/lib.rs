@@ -4,7 +4,6 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod catalog;
 mod components;
-pub mod dto;
 pub mod error;
 pub mod lineage_style;
 pub mod links;
@@ -19,6 +18,8 @@ use leptos_router::{
 };
 
 pub use links::{encode, node_href, owner_href, project_href, search_href};
+/// The wire types, shared with the engine (`model::dto`).
+pub use model::dto;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

@@ -103,6 +103,7 @@ pub fn app(engine: Arc<Engine>) -> Router {
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
         .layer(middleware::from_fn(error::api_errors_as_json))
+        .layer(middleware::from_fn(error::server_fn_errors_with_their_status))
         .with_state(state);
     with_request_layers(router)
 }

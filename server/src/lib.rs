@@ -1,17 +1,10 @@
-//! meshlens: the engine (artifacts, mesh, store, search) and the HTTP server.
+//! meshlens: the HTTP server and the CLI on top of the engine (`meshlens_engine`), whose
+//! modules are re-exported here under their old paths.
 
-pub mod artifacts;
-pub mod check;
+pub use meshlens_engine::{
+    artifacts, check, config, diff, engine, graph, indexer, limits, markdown, mesh, search, store,
+};
+
 pub mod cli;
-pub mod config;
 pub mod demo;
-pub mod diff;
-pub mod engine;
-pub mod graph;
 pub mod http;
-pub mod indexer;
-pub mod limits;
-pub mod markdown;
-pub mod mesh;
-pub mod search;
-pub mod store;

@@ -217,6 +217,31 @@ fn bench(args: &[String]) -> Result {
     run(cmd.args(flags))
 }
 
+/// `cargo tree -p meshlens-engine` holds no Leptos, axum or tokio: the boundary the crates
+/// draw, kept by the build.
+fn engine_is_free_of_web_and_ui() -> Result {
+    let out = Command::new(cargo())
+        .args(["tree", "--package", "meshlens-engine", "--edges", "normal", "--prefix", "none", "--format", "{p}"])
+        .output()
+        .map_err(|e| format!("cargo tree: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("cargo tree failed: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    let tree = String::from_utf8_lossy(&out.stdout);
+    let banned: Vec<&str> = tree
+        .lines()
+        .filter(|line| {
+            let name = line.split_whitespace().next().unwrap_or_default();
+            name.starts_with("leptos") || name.starts_with("axum") || name == "tokio" || name == "app"
+        })
+        .collect();
+    if banned.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("the engine depends on the web or the UI: {}", banned.join(", ")))
+    }
+}
+
 fn test() -> Result {
     step("rustfmt");
     run(Command::new(cargo()).args(["fmt", "--all", "--check"]))?;
@@ -231,6 +256,8 @@ fn test() -> Result {
         "-D",
         "warnings",
     ]))?;
+    step("the engine knows neither the web nor the UI (ARCHITECTURE.md)");
+    engine_is_free_of_web_and_ui()?;
     step("clippy (the browser bundle)");
     run(Command::new(cargo()).args([
         "clippy",

@@ -150,3 +150,26 @@ pub async fn api_errors_as_json(request: axum::extract::Request, next: axum::mid
     *answer.status_mut() = status;
     answer
 }
+
+/// A server function's error answer takes the status of the error's code: the server
+/// function machinery answers every error with 500, the request's own mistakes included.
+pub async fn server_fn_errors_with_their_status(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR || !response.headers().contains_key("serverfnerror") {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    const READ: usize = 64 * 1024;
+    let Ok(bytes) = axum::body::to_bytes(body, READ).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "the server function's error could not be read").into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<Error>(&bytes) {
+        if let Ok(status) = StatusCode::from_u16(error.status()) {
+            parts.status = status;
+        }
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}

@@ -1,0 +1,119 @@
+//! A diff report as terminal text and as the markdown a reviewer pastes into a
+//! pull request. JSON is the report itself, serialised.
+
+use model::dto::{Change, DiffReport, DownstreamNode};
+
+/// Downstream nodes listed per change before "and N more".
+const LISTED: usize = 25;
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+fn pin(d: &DownstreamNode) -> String {
+    match (&d.pinned_version, d.pinned_version_exists) {
+        (Some(v), Some(false)) => format!(", pins v{v}, which the head no longer has"),
+        (Some(v), _) => format!(", pins v{v}"),
+        _ => String::new(),
+    }
+}
+
+fn reach(change: &Change) -> String {
+    if change.downstream.is_empty() {
+        return "nothing downstream".to_string();
+    }
+    let mut text = format!("{} in {}", plural(change.downstream.len(), "node"), change.downstream_projects.join(", "));
+    if !change.downstream_owners.is_empty() {
+        text.push_str(&format!("; owners: {}", change.downstream_owners.join(", ")));
+    }
+    text
+}
+
+pub fn text(report: &DiffReport) -> String {
+    let mut out = format!("meshlens diff: {} against {}\n", report.projects.join(", "), report.base);
+    for change in &report.changes {
+        out.push_str(&format!(
+            "{} {} {} {}: {}\n",
+            if change.breaking { "BREAKING" } else { "change  " },
+            change.kind,
+            change.project,
+            change.node,
+            change.message
+        ));
+        if change.breaking {
+            out.push_str(&format!("    downstream: {}\n", reach(change)));
+            for d in change.downstream.iter().take(LISTED) {
+                let owners =
+                    if d.owners.is_empty() { String::new() } else { format!(", owners {}", d.owners.join(", ")) };
+                out.push_str(&format!("      {} ({}{owners}{})\n", d.unique_id, d.project, pin(d)));
+            }
+            if change.downstream.len() > LISTED {
+                out.push_str(&format!("      and {} more\n", change.downstream.len() - LISTED));
+            }
+        }
+    }
+    out.push_str(&format!(
+        "{}, {} breaking{}\n",
+        plural(report.changes.len(), "change"),
+        report.breaking,
+        if report.impacted_projects.is_empty() {
+            String::new()
+        } else {
+            format!("; impacted projects: {}", report.impacted_projects.join(", "))
+        }
+    ));
+    out
+}
+
+/// Markdown table cells: no pipes, no line breaks.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+pub fn markdown(report: &DiffReport) -> String {
+    let projects = report.projects.join(", ");
+    let mut out = if report.breaking == 0 {
+        format!("### meshlens: no breaking changes in {projects}\n\n")
+    } else {
+        format!("### meshlens: {} in {projects}\n\n", plural(report.breaking as usize, "breaking change"))
+    };
+    if report.changes.is_empty() {
+        out.push_str(&format!("No changes against {}.\n", cell(&report.base)));
+        return out;
+    }
+    if !report.impacted_projects.is_empty() {
+        out.push_str(&format!("**Impacted projects:** {}  \n", report.impacted_projects.join(", ")));
+    }
+    if !report.impacted_owners.is_empty() {
+        out.push_str(&format!("**Owners to notify:** {}\n", report.impacted_owners.join(", ")));
+    }
+    out.push_str("\n| | change | node | what changed | downstream |\n|---|---|---|---|---|\n");
+    for change in &report.changes {
+        out.push_str(&format!(
+            "| {} | `{}` | `{}` | {} | {} |\n",
+            if change.breaking { "🔴 breaking" } else { "⚪" },
+            change.kind,
+            cell(&change.node),
+            cell(&change.message),
+            cell(&reach(change))
+        ));
+    }
+    for change in report.changes.iter().filter(|c| c.breaking && !c.downstream.is_empty()) {
+        out.push_str(&format!(
+            "\n<details><summary>Downstream of {} ({}: {})</summary>\n\n",
+            cell(&change.name),
+            change.kind,
+            plural(change.downstream.len(), "node")
+        ));
+        for d in change.downstream.iter().take(LISTED) {
+            let owners = if d.owners.is_empty() { String::new() } else { format!(" — {}", d.owners.join(", ")) };
+            out.push_str(&format!("- `{}` ({}{}){owners}\n", d.unique_id, d.project, pin(d)));
+        }
+        if change.downstream.len() > LISTED {
+            out.push_str(&format!("- and {} more\n", change.downstream.len() - LISTED));
+        }
+        out.push_str("\n</details>\n");
+    }
+    out.push_str(&format!("\n<sub>Compared with {} by meshlens.</sub>\n", cell(&report.base)));
+    out
+}

@@ -1,0 +1,352 @@
+//! Reading one generation through a small pool of read-only connections.
+
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    sync::Mutex,
+};
+
+use model::dto::{
+    Column, Contract, ContractColumn, Finding, Freshness, NodeDetail, NodeLink, ProjectSummary, TestSummary,
+};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+
+use super::StoreError;
+
+mod owners;
+mod views;
+use crate::mesh::NodeRecord;
+
+/// How many idle connections the pool keeps.
+const POOL_SIZE: usize = 8;
+
+pub struct Reader {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl Reader {
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let reader = Reader { path: path.to_path_buf(), idle: Mutex::new(Vec::new()) };
+        // Fail now, not on the first request, if the file is not a database of this layout.
+        let version = reader.with(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))?))?;
+        if version != super::schema::SCHEMA_VERSION {
+            return Err(StoreError::Layout(path.to_path_buf()));
+        }
+        reader
+            .with(|c| c.query_row("SELECT count(*) FROM projects", [], |r| r.get::<_, i64>(0)).map_err(Into::into))?;
+        Ok(reader)
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let pooled = self.idle.lock().map(|mut idle| idle.pop()).unwrap_or(None);
+        let conn = match pooled {
+            Some(conn) => conn,
+            None => Connection::open_with_flags(
+                &self.path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?,
+        };
+        let result = f(&conn);
+        if let Ok(mut idle) = self.idle.lock() {
+            if idle.len() < POOL_SIZE {
+                idle.push(conn);
+            }
+        }
+        result
+    }
+
+    pub fn projects(&self) -> Result<Vec<ProjectSummary>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT name, dbt_version, schema_version, generated_at, adapter_type, counts FROM projects ORDER BY name",
+            )?;
+            let mut rows = stmt.query([])?;
+            let mut out = Vec::new();
+            while let Some(row) = rows.next()? {
+                let counts: String = row.get(5)?;
+                out.push(ProjectSummary {
+                    name: row.get(0)?,
+                    dbt_version: row.get(1)?,
+                    schema_version: row.get(2)?,
+                    generated_at: row.get(3)?,
+                    adapter_type: row.get(4)?,
+                    counts: serde_json::from_str(&counts)?,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    /// Checksum and artifact path of every stored project, to skip unchanged ones.
+    /// Every project's nodes as their manifests have them: what a diff compares with.
+    pub fn project_records(&self) -> Result<Vec<crate::mesh::ProjectRecord>, StoreError> {
+        self.with(super::write::load_records)
+    }
+
+    pub fn checksums(&self) -> Result<HashMap<String, (String, String)>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare_cached("SELECT name, checksum, artifact_path FROM projects")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    pub fn node_count(&self) -> Result<u64, StoreError> {
+        self.with(|c| Ok(c.query_row("SELECT count(*) FROM nodes", [], |r| r.get(0))?))
+    }
+
+    pub fn node(&self, unique_id: &str) -> Result<Option<NodeDetail>, StoreError> {
+        self.with(|c| {
+            let row = c
+                .prepare_cached(&format!(
+                    "SELECT n.project, n.external, p.record, n.owners FROM nodes n {RECORD} WHERE n.unique_id = ?1"
+                ))?
+                .query_row([unique_id], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+                })
+                .optional()?;
+            let Some((project, external, record, owners)) = row else {
+                return Ok(None);
+            };
+            let record = resolved_record(&record, &owners)?;
+            let parents = neighbours(c, unique_id, Direction::Parents)?;
+            let (tests, children): (Vec<_>, Vec<_>) = neighbours(c, unique_id, Direction::Children)?
+                .into_iter()
+                .partition(|(link, _, _)| link.resource_type == "test");
+            let tests = tests
+                .into_iter()
+                .map(|(link, status, column)| TestSummary {
+                    unique_id: link.unique_id,
+                    name: link.name,
+                    column,
+                    status,
+                })
+                .collect();
+            let findings = findings_of(c, unique_id)?;
+            let downstream = downstream_of(c, unique_id)?;
+            let mut used_by_projects: Vec<String> =
+                downstream.iter().map(|n| n.project.clone()).filter(|p| *p != project).collect();
+            used_by_projects.sort();
+            used_by_projects.dedup();
+            let used_by_exposures = downstream.into_iter().filter(|n| n.resource_type == "exposure").collect();
+            let mut detail = detail(
+                project,
+                external,
+                record,
+                parents.into_iter().map(|n| n.0).collect(),
+                children.into_iter().map(|n| n.0).collect(),
+                tests,
+                findings,
+            );
+            detail.used_by_exposures = used_by_exposures;
+            detail.used_by_projects = used_by_projects;
+            Ok(Some(detail))
+        })
+    }
+}
+
+/// Joins a node (`n`) to its stored records (`p`): `p.record` whole, `p.light` without long texts.
+pub(super) const RECORD: &str = "JOIN project_nodes p ON p.project = n.source AND p.unique_id = n.unique_id";
+
+/// A node's record as resolved: the stored one with the owners resolution gave it.
+pub(super) fn resolved_record(record: &str, owners: &str) -> Result<NodeRecord, StoreError> {
+    let mut record: NodeRecord = serde_json::from_str(record)?;
+    record.owners = serde_json::from_str(owners)?;
+    Ok(record)
+}
+
+/// A neighbour with its latest status and, for a test, the column it tests.
+type Neighbour = (NodeLink, Option<String>, Option<String>);
+
+enum Direction {
+    Parents,
+    Children,
+}
+
+/// Neighbours with their latest status and (for tests) the column tested.
+fn neighbours(c: &Connection, unique_id: &str, direction: Direction) -> Result<Vec<Neighbour>, StoreError> {
+    // One query, joined on the parent or the child side.
+    macro_rules! neighbour_sql {
+        ($join:literal, $filter:literal) => {
+            concat!(
+                "SELECT n.unique_id, n.name, n.resource_type, n.project, n.external, e.kind, n.status, n.test_column, n.version
+                 FROM edges e JOIN nodes n ON n.unique_id = e.", $join, " WHERE e.", $filter, " = ?1
+                 ORDER BY n.project, n.name, n.unique_id"
+            )
+        };
+    }
+    let sql = match direction {
+        Direction::Parents => neighbour_sql!("parent", "child"),
+        Direction::Children => neighbour_sql!("child", "parent"),
+    };
+    let mut stmt = c.prepare_cached(sql)?;
+    let rows = stmt.query_map(params![unique_id], |r| {
+        let kind: String = r.get(5)?;
+        Ok((
+            NodeLink {
+                unique_id: r.get(0)?,
+                name: r.get(1)?,
+                resource_type: r.get(2)?,
+                project: r.get(3)?,
+                external: r.get(4)?,
+                version: r.get(8)?,
+                cross_project: kind != "ref",
+                inferred: kind == "inferred",
+            },
+            r.get(6)?,
+            r.get(7)?,
+        ))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A `findings` row as selected by the queries below.
+fn finding_row(r: &rusqlite::Row) -> rusqlite::Result<Finding> {
+    Ok(Finding {
+        kind: r.get(0)?,
+        severity: r.get(1)?,
+        project: r.get(2)?,
+        node: r.get(3)?,
+        other: r.get(4)?,
+        message: r.get(5)?,
+        other_project: r.get(6)?,
+    })
+}
+
+fn findings_of(c: &Connection, unique_id: &str) -> Result<Vec<Finding>, StoreError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT f.kind, f.severity, f.project, f.node, f.other, f.message, o.project FROM findings f
+         LEFT JOIN nodes o ON o.unique_id = f.other WHERE f.node = ?1 OR f.other = ?1 ORDER BY f.id",
+    )?;
+    let rows = stmt.query_map([unique_id], finding_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Every finding, or a project's, grouped by kind.
+fn findings_of_project(c: &Connection, project: Option<&str>) -> Result<Vec<Finding>, StoreError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT f.kind, f.severity, f.project, f.node, f.other, f.message, o.project FROM findings f
+         LEFT JOIN nodes o ON o.unique_id = f.other
+         WHERE ?1 IS NULL OR f.project = ?1 ORDER BY f.kind, f.project, f.node, f.id",
+    )?;
+    let rows = stmt.query_map([project], finding_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn detail(
+    project: String,
+    external: bool,
+    r: NodeRecord,
+    parents: Vec<NodeLink>,
+    children: Vec<NodeLink>,
+    tests: Vec<TestSummary>,
+    findings: Vec<Finding>,
+) -> NodeDetail {
+    let contract = Contract {
+        enforced: r.contract_enforced,
+        columns: r
+            .columns
+            .iter()
+            .filter_map(|c| {
+                Some(ContractColumn {
+                    name: c.name.clone(),
+                    contract_type: c.data_type.clone()?,
+                    catalog_type: c.catalog_type.clone(),
+                    constraints: c.constraints.clone(),
+                })
+            })
+            .collect(),
+        constraints: r.constraints.clone(),
+    };
+    let columns = r
+        .columns
+        .iter()
+        .cloned()
+        .map(|mut c: Column| {
+            c.type_mismatch =
+                matches!((&c.data_type, &c.catalog_type), (Some(a), Some(b)) if !crate::mesh::same_type(a, b));
+            c.tests = tests
+                .iter()
+                .filter(|t| t.column.as_deref().is_some_and(|col| col.eq_ignore_ascii_case(&c.name)))
+                .cloned()
+                .collect();
+            c
+        })
+        .collect();
+    let version_state = r.version_state(&crate::mesh::today()).map(str::to_string);
+    let ref_snippet = if external { None } else { r.ref_snippet(&project) };
+    let meta =
+        if r.meta.is_empty() { String::new() } else { serde_json::to_string_pretty(&r.meta).unwrap_or_default() };
+    NodeDetail {
+        description_html: crate::markdown::render(&r.description),
+        version_state,
+        ref_snippet,
+        meta,
+        freshness: r.freshness.map(|f| Freshness {
+            status: f.status,
+            max_loaded_at: f.max_loaded_at,
+            snapshotted_at: f.snapshotted_at,
+            age_seconds: f.age_seconds,
+        }),
+        unique_id: r.unique_id,
+        name: r.name,
+        resource_type: r.resource_type,
+        project,
+        package: r.package,
+        description: r.description,
+        original_file_path: r.original_file_path,
+        external,
+        owners: r.owners,
+        group: r.group,
+        access: r.access,
+        version: r.version,
+        latest_version: r.latest_version,
+        deprecation_date: r.deprecation_date,
+        materialized: r.materialized,
+        relation_name: r.relation_name,
+        database: r.database,
+        schema: r.schema,
+        alias: r.alias,
+        tags: r.tags,
+        raw_code: r.raw_code,
+        compiled_code: r.compiled_code,
+        contract,
+        columns,
+        parents,
+        children,
+        tests,
+        status: r.status,
+        execution_time: r.execution_time,
+        used_by_exposures: Vec::new(),
+        used_by_projects: Vec::new(),
+        findings,
+    }
+}
+
+/// Every node downstream of `unique_id`, across projects (tests left out).
+fn downstream_of(c: &Connection, unique_id: &str) -> Result<Vec<NodeLink>, StoreError> {
+    let mut stmt = c.prepare_cached(
+        "WITH RECURSIVE down(id) AS (
+             SELECT child FROM edges WHERE parent = ?1
+             UNION SELECT e.child FROM edges e JOIN down d ON e.parent = d.id
+         )
+         SELECT n.unique_id, n.name, n.resource_type, n.project, n.external, n.version
+         FROM down JOIN nodes n ON n.unique_id = down.id
+         WHERE n.resource_type NOT IN ('test', 'unit_test')
+         ORDER BY n.project, n.name",
+    )?;
+    let rows = stmt.query_map([unique_id], |r| {
+        Ok(NodeLink {
+            unique_id: r.get(0)?,
+            name: r.get(1)?,
+            resource_type: r.get(2)?,
+            project: r.get(3)?,
+            external: r.get(4)?,
+            version: r.get(5)?,
+            cross_project: false,
+            inferred: false,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
