@@ -2,21 +2,16 @@
 // pair and folds each pair's list, with JavaScript on and off. The demo mesh, with 120
 // more marketing sources that read platform's fct_orders (source_reads_model findings).
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { after, before, describe, test } from "node:test";
-import { bin, bothModes, demoArtifacts, open, screenshots, startBrowser, startServer } from "./harness.mjs";
+import { describe, test } from "node:test";
+import { bothModes, demoArtifacts, open, screenshots, useIndexedMesh } from "./harness.mjs";
 
 mkdirSync(screenshots, { recursive: true });
-const mesh = { server: null, browser: null, dir: null };
 const PROJECTS = ["platform", "finance", "marketing", "exec_reporting"];
-
-before(async () => {
-  mesh.dir = mkdtempSync(path.join(os.tmpdir(), "meshlens-governance-"));
-  for (const p of PROJECTS) cpSync(path.join(demoArtifacts, p), path.join(mesh.dir, p), { recursive: true });
-  const file = path.join(mesh.dir, "marketing", "manifest.json");
+const mesh = useIndexedMesh((dir) => {
+  for (const p of PROJECTS) cpSync(path.join(demoArtifacts, p), path.join(dir, p), { recursive: true });
+  const file = path.join(dir, "marketing", "manifest.json");
   const manifest = JSON.parse(readFileSync(file, "utf8"));
   const template = manifest.sources["source.marketing.platform_warehouse.orders_table"];
   for (let i = 0; i < 120; i++) {
@@ -25,15 +20,7 @@ before(async () => {
     manifest.sources[id] = { ...template, unique_id: id, name, identifier: name, fqn: ["marketing", "platform_warehouse", name] };
   }
   writeFileSync(file, JSON.stringify(manifest));
-  const data = path.join(mesh.dir, "data");
-  execFileSync(bin, ["index", "--data", data, ...PROJECTS.map((p) => path.join(mesh.dir, p))]);
-  mesh.server = await startServer(["--data", data]);
-  mesh.browser = await startBrowser();
-});
-after(async () => {
-  await mesh.browser?.close();
-  await mesh.server?.stop();
-  rmSync(mesh.dir, { recursive: true, force: true });
+  return PROJECTS.map((p) => path.join(dir, p));
 });
 
 describe("governance with a large finding kind", () => {

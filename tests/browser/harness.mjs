@@ -1,7 +1,9 @@
 // Shared by every browser test: starts `meshlens serve` on the embedded demo mesh
 // and Debian chromium (through playwright-core), and opens pages with JavaScript on
 // (waiting for hydration) or off (the server-rendered HTML alone).
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
 import { after, before } from "node:test";
 import { once } from "node:events";
 import path from "node:path";
@@ -102,4 +104,26 @@ export function useDemo() {
     await demo.server?.stop();
   });
   return demo;
+}
+
+/**
+ * Like useDemo, over artifact folders indexed for the file: `prepare(dir)` may write them
+ * into a temporary folder first and returns their paths.
+ */
+export function useIndexedMesh(prepare) {
+  const mesh = { server: null, browser: null, dir: null };
+  before(async () => {
+    mesh.dir = mkdtempSync(path.join(os.tmpdir(), "meshlens-browser-"));
+    const folders = await prepare(mesh.dir);
+    const data = path.join(mesh.dir, "data");
+    execFileSync(bin, ["index", "--data", data, ...folders]);
+    mesh.server = await startServer(["--data", data]);
+    mesh.browser = await startBrowser();
+  });
+  after(async () => {
+    await mesh.browser?.close();
+    await mesh.server?.stop();
+    rmSync(mesh.dir, { recursive: true, force: true });
+  });
+  return mesh;
 }

@@ -2,28 +2,14 @@
 // artifacts): the mesh, project and node pages say who installs whom and who owns what,
 // with JavaScript on and off.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { after, before, describe, test } from "node:test";
-import { bin, bothModes, open, root, screenshots, startBrowser, startServer } from "./harness.mjs";
+import { describe, test } from "node:test";
+import { bothModes, open, root, screenshots, useIndexedMesh } from "./harness.mjs";
 
 mkdirSync(screenshots, { recursive: true });
 const artifacts = path.join(root, "tests/package-mesh/artifacts");
-const mesh = { server: null, browser: null, data: null };
-
-before(async () => {
-  mesh.data = mkdtempSync(path.join(os.tmpdir(), "meshlens-packages-"));
-  execFileSync(bin, ["index", "--data", mesh.data, ...["src_proj_a", "dest_proj_a", "dest_proj_b"].map((p) => path.join(artifacts, p))]);
-  mesh.server = await startServer(["--data", mesh.data]);
-  mesh.browser = await startBrowser();
-});
-after(async () => {
-  await mesh.browser?.close();
-  await mesh.server?.stop();
-  rmSync(mesh.data, { recursive: true, force: true });
-});
+const mesh = useIndexedMesh(() => ["src_proj_a", "dest_proj_a", "dest_proj_b"].map((p) => path.join(artifacts, p)));
 
 describe("a project installed as a package", () => {
   test("the mesh shows each install as an edge with the nodes carried", (t) =>

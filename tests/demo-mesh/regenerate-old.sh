@@ -23,12 +23,8 @@ declare -A VENVS=(
     [1.5]="${DBT15_VENV:-/work/venvs/dbt15}"
 )
 
-export DBT_SEND_ANONYMOUS_USAGE_STATS=false
-export DBT_VERSION_CHECK=false
-export DBT_USE_COLORS=false
-export DBT_PARTIAL_PARSE=false
-export DBT_PRINTER_WIDTH=100
-unset DBT_PROFILES_DIR DBT_PROJECT_DIR DBT_TARGET_PATH DBT_LOG_PATH DBT_LOOM_CONFIG
+# shellcheck source=/dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/../dbt-env.sh"
 
 start=$(date +%s)
 status=0

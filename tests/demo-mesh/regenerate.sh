@@ -27,12 +27,8 @@ if [[ ! -x "$DBT" ]]; then
     exit 1
 fi
 
-export DBT_SEND_ANONYMOUS_USAGE_STATS=false
-export DBT_VERSION_CHECK=false
-export DBT_USE_COLORS=false
-export DBT_PARTIAL_PARSE=false
-export DBT_PRINTER_WIDTH=100
-unset DBT_PROFILES_DIR DBT_PROJECT_DIR DBT_TARGET_PATH DBT_LOG_PATH DBT_LOOM_CONFIG
+# shellcheck source=/dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/../dbt-env.sh"
 
 start=$(date +%s)
 "$DBT" --version | head -n 20

@@ -23,8 +23,8 @@ if [[ ! -x "$DBT" ]]; then
     echo "dbt 2.0 not found at $DBT (set DBT2_VENV)" >&2
     exit 1
 fi
-export DBT_SEND_ANONYMOUS_USAGE_STATS=false
-unset DBT_PROFILES_DIR DBT_PROJECT_DIR DBT_TARGET_PATH DBT_LOG_PATH
+# shellcheck source=/dev/null
+source "$HERE/../dbt-env.sh"
 rm -rf "$HERE/.warehouse" "$HERE/.publications"
 mkdir -p "$HERE/.warehouse" "$HERE/.publications"
 export FUSION_MESH_WAREHOUSE="$HERE/.warehouse/fusion_mesh.duckdb"

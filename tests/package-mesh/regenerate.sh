@@ -25,8 +25,8 @@ if [[ ! -x "$DBT" ]]; then
     exit 1
 fi
 
-export DBT_SEND_ANONYMOUS_USAGE_STATS=false DBT_VERSION_CHECK=false DBT_USE_COLORS=false DBT_PARTIAL_PARSE=false
-unset DBT_PROFILES_DIR DBT_PROJECT_DIR DBT_TARGET_PATH DBT_LOG_PATH
+# shellcheck source=/dev/null
+source "$HERE/../dbt-env.sh"
 
 rm -rf "$HERE/.warehouse"
 mkdir -p "$HERE/.warehouse"

@@ -57,3 +57,30 @@ pub async fn shared_app() -> (tokio::sync::MutexGuard<'static, ()>, axum::Router
     let serial = SERIAL.lock().await;
     (serial, SHARED.1.clone())
 }
+
+/// Indexes each mesh of `dir/expected-counts.json` (written by
+/// `tests/demo-mesh/expected_counts.py --json`) from `dir/artifacts` and asserts meshlens'
+/// counts equal the independent script's; returns how many projects were compared.
+pub fn assert_counts_match_the_independent_count(dir: &Path) -> usize {
+    let expected: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("expected-counts.json")).unwrap()).unwrap();
+    let mut checked = 0;
+    for mesh in expected.as_array().unwrap() {
+        let folders: Vec<PathBuf> =
+            mesh["folders"].as_array().unwrap().iter().map(|f| dir.join(f.as_str().unwrap())).collect();
+        let tmp = tempfile::tempdir().unwrap();
+        let data = DataDir::new(tmp.path().join("data"));
+        let report = index_paths(&data, &folders, |_| {}).unwrap();
+        assert!(report.failed.is_empty(), "{:?}", report.failed);
+        let engine = Engine::open(data, false, None).unwrap();
+        let actual: std::collections::BTreeMap<String, app::dto::ProjectCounts> =
+            app::catalog::Catalog::projects(&engine).unwrap().into_iter().map(|p| (p.name, p.counts)).collect();
+        for (project, want) in mesh["counts"].as_object().unwrap() {
+            let mut got = serde_json::to_value(&actual[project]).unwrap();
+            got.as_object_mut().unwrap().remove("findings");
+            assert_eq!(&got, want, "{folders:?}: {project}");
+            checked += 1;
+        }
+    }
+    checked
+}
