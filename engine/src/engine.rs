@@ -13,6 +13,7 @@ use model::{
 };
 
 use crate::{
+    clock::{Clock, SystemClock},
     diff::{self, Base},
     graph::{view, MeshGraph},
     limits::{check_chars, check_range, Limits},
@@ -23,6 +24,8 @@ use crate::{
 
 pub struct Generation {
     pub name: String,
+    /// The date (YYYY-MM-DD) this generation's graph and pages judge versions by.
+    pub today: String,
     pub reader: Reader,
     pub search: SearchIndex,
     pub graph: MeshGraph,
@@ -73,12 +76,13 @@ impl Generation {
         Ok(base)
     }
 
-    fn open(data: &DataDir, name: &str) -> Result<Self, StoreError> {
+    fn open(data: &DataDir, name: &str, today: String) -> Result<Self, StoreError> {
         let path = data.generation_path(name);
-        let reader = Reader::open(&path.join(crate::store::layout_files::DATABASE_FILE))?;
+        let reader = Reader::open(&path.join(crate::store::layout_files::DATABASE_FILE))?.as_of(today.clone());
         let graph = reader.graph()?;
         Ok(Generation {
             name: name.to_string(),
+            today,
             search: SearchIndex::open(&path.join(crate::store::layout_files::SEARCH_DIR))?,
             reader,
             graph,
@@ -92,6 +96,7 @@ pub struct Engine {
     data: DataDir,
     demo: bool,
     limits: Limits,
+    clock: Arc<dyn Clock>,
     current: RwLock<Option<Arc<Generation>>>,
     /// Diffs made through the API or the review page, newest last, each with its
     /// estimated size in bytes.
@@ -106,6 +111,7 @@ impl Engine {
             data,
             demo,
             limits: Limits::DEFAULT,
+            clock: Arc::new(SystemClock),
             current: RwLock::new(None),
             reviews: Mutex::new(VecDeque::new()),
             _demo_dir: demo_dir,
@@ -120,6 +126,15 @@ impl Engine {
         self
     }
 
+    /// The same engine reading another clock (tests fix the date with one); the served
+    /// generation is opened again as of its date.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
+        self.clock = clock;
+        self.current = RwLock::new(None);
+        self.refresh()?;
+        Ok(self)
+    }
+
     pub fn limits(&self) -> &Limits {
         &self.limits
     }
@@ -132,17 +147,20 @@ impl Engine {
         self.demo
     }
 
-    /// Opens the published generation if it is not the one being served.
-    /// Returns whether it swapped.
+    /// Opens the published generation if it is not the one being served, or was opened on
+    /// another day. Returns whether it swapped.
     pub fn refresh(&self) -> Result<bool, StoreError> {
         let Some(name) = self.data.current_name() else {
             return Ok(false);
         };
-        let served = self.current.read().ok().and_then(|c| c.as_ref().map(|g| g.name.clone()));
-        if served.as_deref() == Some(name.as_str()) {
+        // A new day is a new view of the same generation: versions may have passed
+        // their deprecation date.
+        let today = self.clock.today();
+        let served = self.current.read().ok().and_then(|c| c.as_ref().map(|g| (g.name.clone(), g.today.clone())));
+        if served.as_ref().is_some_and(|(n, t)| *n == name && *t == today) {
             return Ok(false);
         }
-        let generation = Arc::new(Generation::open(&self.data, &name)?);
+        let generation = Arc::new(Generation::open(&self.data, &name, today)?);
         if let Ok(mut current) = self.current.write() {
             *current = Some(generation);
         }
@@ -193,7 +211,7 @@ impl Engine {
         let report = diff::diff(&base, head);
         let review = Arc::new(Review {
             id: review_id(),
-            created: crate::mesh::now_rfc3339(),
+            created: self.clock.now_rfc3339(),
             markdown: diff::markdown(&report),
             lineage: diff::impact_view(&base, &report),
             report,

@@ -4,6 +4,7 @@
 
 pub mod artifacts;
 pub mod check;
+pub mod clock;
 pub mod config;
 pub mod diff;
 pub mod engine;

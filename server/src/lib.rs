@@ -2,7 +2,7 @@
 //! modules are re-exported here under their old paths.
 
 pub use meshlens_engine::{
-    artifacts, check, config, diff, engine, graph, indexer, limits, markdown, mesh, search, store,
+    artifacts, check, clock, config, diff, engine, graph, indexer, limits, markdown, mesh, search, store,
 };
 
 pub mod cli;

@@ -279,30 +279,15 @@ fn canonical_type(t: &str) -> String {
     }
 }
 
-/// Today's date (UTC) as YYYY-MM-DD, from the system clock.
+/// Today's date (UTC) as YYYY-MM-DD, from the system clock: the date an index run
+/// judges deprecations by.
 pub fn today() -> String {
-    now_rfc3339()[..10].to_string()
+    crate::clock::Clock::today(&crate::clock::SystemClock)
 }
 
 /// The time now (UTC) as YYYY-MM-DDTHH:MM:SSZ, from the system clock.
 pub fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let (days, rest) = ((secs / 86_400) as i64, secs % 86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60)
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+    crate::clock::Clock::now_rfc3339(&crate::clock::SystemClock)
 }
 
 #[cfg(test)]
@@ -321,10 +306,7 @@ mod tests {
     }
 
     #[test]
-    fn dates_from_days() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
-        assert_eq!(civil_from_days(20_819), (2027, 1, 1));
+    fn dates_compare_by_their_day() {
         assert_eq!(date_part("2025-06-30T00:00:00+00:00"), "2025-06-30");
     }
 }

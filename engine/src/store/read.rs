@@ -23,11 +23,14 @@ const POOL_SIZE: usize = 8;
 pub struct Reader {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
+    /// The date version states are judged by (YYYY-MM-DD): the served generation's, so
+    /// its pages and its graph agree.
+    today: String,
 }
 
 impl Reader {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let reader = Reader { path: path.to_path_buf(), idle: Mutex::new(Vec::new()) };
+        let reader = Reader { path: path.to_path_buf(), idle: Mutex::new(Vec::new()), today: crate::mesh::today() };
         // Fail now, not on the first request, if the file is not a database of this layout.
         let version = reader.with(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))?))?;
         if version != super::schema::SCHEMA_VERSION {
@@ -36,6 +39,16 @@ impl Reader {
         reader
             .with(|c| c.query_row("SELECT count(*) FROM projects", [], |r| r.get::<_, i64>(0)).map_err(Into::into))?;
         Ok(reader)
+    }
+
+    /// The same reader, judging version states as of `today` (YYYY-MM-DD).
+    pub fn as_of(mut self, today: String) -> Self {
+        self.today = today;
+        self
+    }
+
+    pub fn today(&self) -> &str {
+        &self.today
     }
 
     fn with<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
@@ -130,6 +143,7 @@ impl Reader {
             used_by_projects.sort();
             used_by_projects.dedup();
             let used_by_exposures = downstream.into_iter().filter(|n| n.resource_type == "exposure").collect();
+            let version_state = record.version_state(&self.today).map(str::to_string);
             let mut detail = detail(
                 project,
                 external,
@@ -141,6 +155,7 @@ impl Reader {
             );
             detail.used_by_exposures = used_by_exposures;
             detail.used_by_projects = used_by_projects;
+            detail.version_state = version_state;
             Ok(Some(detail))
         })
     }
@@ -274,13 +289,12 @@ fn detail(
             c
         })
         .collect();
-    let version_state = r.version_state(&crate::mesh::today()).map(str::to_string);
     let ref_snippet = if external { None } else { r.ref_snippet(&project) };
     let meta =
         if r.meta.is_empty() { String::new() } else { serde_json::to_string_pretty(&r.meta).unwrap_or_default() };
     NodeDetail {
         description_html: crate::markdown::render(&r.description),
-        version_state,
+        version_state: None,
         ref_snippet,
         meta,
         freshness: r.freshness.map(|f| Freshness {

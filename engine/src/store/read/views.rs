@@ -79,7 +79,7 @@ impl Reader {
                 .collect()
         };
         self.with(|c| {
-            let today = crate::mesh::today();
+            let today = self.today.clone();
             let public_models = records(c, Texts::Whole, "n.project = ?1 AND n.resource_type = 'model'", name)?
                 .into_iter()
                 .filter(|(_, r)| r.access.as_deref() == Some("public"))
@@ -158,7 +158,7 @@ impl Reader {
 
     pub fn versions(&self) -> Result<VersionsView, StoreError> {
         self.with(|c| {
-            let today = crate::mesh::today();
+            let today = self.today.clone();
             let versioned =
                 records(c, Texts::Light, "n.resource_type = 'model' AND n.version IS NOT NULL AND ?1 = ?1", "")?;
             let mut models: BTreeMap<(String, String), VersionedModel> = BTreeMap::new();
@@ -268,7 +268,7 @@ impl Reader {
         use crate::graph::GraphNode;
         use crate::mesh::EdgeKind;
         self.with(|c| {
-            let today = crate::mesh::today();
+            let today = self.today.clone();
             let mut stmt =
                 c.prepare_cached(&format!("SELECT n.project, n.external, p.light, n.owners FROM nodes n {RECORD}"))?;
             let rows = stmt.query_map([], |r| {
