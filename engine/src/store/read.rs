@@ -199,21 +199,27 @@ fn neighbours(c: &Connection, unique_id: &str, direction: Direction) -> Result<V
     let rows = stmt.query_map(params![unique_id], |r| {
         let kind: String = r.get(5)?;
         Ok((
-            NodeLink {
-                unique_id: r.get(0)?,
-                name: r.get(1)?,
-                resource_type: r.get(2)?,
-                project: r.get(3)?,
-                external: r.get(4)?,
-                version: r.get(8)?,
-                cross_project: kind != "ref",
-                inferred: kind == "inferred",
-            },
+            NodeLink { cross_project: kind != "ref", inferred: kind == "inferred", ..node_link(r, 8)? },
             r.get(6)?,
             r.get(7)?,
         ))
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A link from a row that starts with unique_id, name, resource_type, project and
+/// external, with the version in column `version`.
+fn node_link(r: &rusqlite::Row, version: usize) -> rusqlite::Result<NodeLink> {
+    Ok(NodeLink {
+        unique_id: r.get(0)?,
+        name: r.get(1)?,
+        resource_type: r.get(2)?,
+        project: r.get(3)?,
+        external: r.get(4)?,
+        version: r.get(version)?,
+        cross_project: false,
+        inferred: false,
+    })
 }
 
 /// A `findings` row as selected by the queries below.
@@ -350,17 +356,6 @@ fn downstream_of(c: &Connection, unique_id: &str) -> Result<Vec<NodeLink>, Store
          WHERE n.resource_type NOT IN ('test', 'unit_test')
          ORDER BY n.project, n.name",
     )?;
-    let rows = stmt.query_map([unique_id], |r| {
-        Ok(NodeLink {
-            unique_id: r.get(0)?,
-            name: r.get(1)?,
-            resource_type: r.get(2)?,
-            project: r.get(3)?,
-            external: r.get(4)?,
-            version: r.get(5)?,
-            cross_project: false,
-            inferred: false,
-        })
-    })?;
+    let rows = stmt.query_map([unique_id], |r| node_link(r, 5))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
