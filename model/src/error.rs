@@ -13,7 +13,6 @@ pub enum ErrorCode {
     NodeNotFound,
     ProjectNotFound,
     OwnerNotFound,
-    ReviewNotFound,
     RouteNotFound,
     /// A parameter out of its allowed range, a selector mistake, a body that is not
     /// what the route reads.
@@ -32,11 +31,10 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in the order of the README's table.
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 13] = [
         ErrorCode::NodeNotFound,
         ErrorCode::ProjectNotFound,
         ErrorCode::OwnerNotFound,
-        ErrorCode::ReviewNotFound,
         ErrorCode::RouteNotFound,
         ErrorCode::BadRequest,
         ErrorCode::MethodNotAllowed,
@@ -55,7 +53,6 @@ impl ErrorCode {
             ErrorCode::NodeNotFound => ("node_not_found", 404),
             ErrorCode::ProjectNotFound => ("project_not_found", 404),
             ErrorCode::OwnerNotFound => ("owner_not_found", 404),
-            ErrorCode::ReviewNotFound => ("review_not_found", 404),
             ErrorCode::RouteNotFound => ("route_not_found", 404),
             ErrorCode::BadRequest => ("bad_request", 400),
             ErrorCode::MethodNotAllowed => ("method_not_allowed", 405),
