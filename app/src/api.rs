@@ -29,10 +29,3 @@ pub use list_owners::list_owners;
 pub use list_projects::list_projects;
 pub use list_reviews::list_reviews;
 pub use search_nodes::search_nodes;
-
-/// An error on its way out of a server function: the response takes its status.
-#[cfg(feature = "ssr")]
-fn failed(error: crate::error::Error) -> crate::error::Error {
-    crate::error::set_response_status(&error);
-    error
-}

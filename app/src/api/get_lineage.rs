@@ -7,5 +7,5 @@ use crate::{dto::LineageView, error::Error};
 #[server(prefix = "/_sfn", endpoint = "get_lineage")]
 pub async fn get_lineage(select: String, exclude: String, expanded: String) -> Result<LineageView, Error> {
     let catalog = crate::catalog::use_catalog()?;
-    catalog.lineage(&select, &exclude, &expanded).map_err(super::failed)
+    catalog.lineage(&select, &exclude, &expanded)
 }

@@ -5,5 +5,5 @@ use crate::{dto::ProjectSummary, error::Error};
 #[server(prefix = "/_sfn", endpoint = "list_projects")]
 pub async fn list_projects() -> Result<Vec<ProjectSummary>, Error> {
     let catalog = crate::catalog::use_catalog()?;
-    catalog.projects().map_err(super::failed)
+    catalog.projects()
 }

@@ -6,5 +6,5 @@ use crate::{dto::SearchResults, error::Error};
 #[server(prefix = "/_sfn", endpoint = "search_nodes")]
 pub async fn search_nodes(query: String, limit: usize, offset: usize) -> Result<SearchResults, Error> {
     let catalog = crate::catalog::use_catalog()?;
-    catalog.search(&query, limit, offset).map_err(super::failed)
+    catalog.search(&query, limit, offset)
 }

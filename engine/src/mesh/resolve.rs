@@ -91,15 +91,19 @@ pub struct Duplicate {
 /// 2. a copy with real files in a project that installs the node's package, the newest
 ///    manifest (`generated_at`) first, then by project name;
 /// 3. a copy injected by dbt-loom or dbt Cloud (an external node).
-fn rank(project: &ProjectRecord, node: &NodeRecord) -> (u8, std::cmp::Reverse<String>, String) {
-    let tier = if node.injected {
+fn rank<'a>(project: &'a ProjectRecord, node: &NodeRecord) -> (u8, std::cmp::Reverse<&'a str>, &'a str) {
+    (tier(project, node), std::cmp::Reverse(project.generated_at.as_deref().unwrap_or_default()), &project.name)
+}
+
+/// The tier of `rank`: 1 the node's own project, 2 an installer's copy, 3 an injected one.
+fn tier(project: &ProjectRecord, node: &NodeRecord) -> u8 {
+    if node.injected {
         3
     } else if node.package == project.name || node.package.is_empty() {
         1
     } else {
         2
-    };
-    (tier, std::cmp::Reverse(project.generated_at.clone().unwrap_or_default()), project.name.clone())
+    }
 }
 
 pub fn resolve(projects: &[ProjectRecord]) -> Mesh {
@@ -134,13 +138,13 @@ pub fn resolve_owned(mut projects: Vec<ProjectRecord>) -> Mesh {
         let mut duplicates = Vec::new();
         for id in order {
             let mut ranked = copies.remove(id).unwrap_or_default();
-            ranked.sort_by_cached_key(|&(p, n)| rank(&projects[p], &projects[p].nodes[n]));
+            ranked.sort_by_key(|&(p, n)| rank(&projects[p], &projects[p].nodes[n]));
             let (p, n) = ranked[0];
             let winner = &projects[p].nodes[n];
-            if rank(&projects[p], winner).0 == 2 {
+            if tier(&projects[p], winner) == 2 {
                 let dropped: Vec<String> = ranked[1..]
                     .iter()
-                    .filter(|&&(q, m)| rank(&projects[q], &projects[q].nodes[m]).0 == 2)
+                    .filter(|&&(q, m)| tier(&projects[q], &projects[q].nodes[m]) == 2)
                     .map(|&(q, _)| projects[q].name.clone())
                     .collect();
                 if !dropped.is_empty() {
