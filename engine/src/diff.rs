@@ -16,8 +16,9 @@ use model::dto::{DiffReport, LineageView};
 pub use format::{markdown, text};
 
 use crate::{
+    clock::{Clock, SystemClock},
     graph::MeshGraph,
-    mesh::{load_project, resolve, ArtifactSet, LoadError, Mesh, NodeRecord, ProjectRecord},
+    mesh::{load_project, resolve_as_of, ArtifactSet, LoadError, Mesh, NodeRecord, ProjectRecord},
     store::{DataDir, Reader, StoreError},
 };
 
@@ -48,9 +49,10 @@ pub struct Base {
 }
 
 impl Base {
-    pub fn from_projects(label: String, projects: &[ProjectRecord]) -> Self {
-        let mesh = resolve(projects);
-        let graph = MeshGraph::from_mesh(&mesh);
+    /// The base of `projects`, with version states as of `today` (YYYY-MM-DD).
+    pub fn from_projects(label: String, projects: &[ProjectRecord], today: &str) -> Self {
+        let mesh = resolve_as_of(projects.to_vec(), today);
+        let graph = MeshGraph::from_mesh(&mesh, today);
         let by_id = mesh.nodes.iter().enumerate().map(|(i, n)| (n.record.unique_id.clone(), i)).collect();
         Base { label, mesh, graph, by_id }
     }
@@ -59,7 +61,7 @@ impl Base {
     pub fn from_index(data: &DataDir) -> Result<Self, DiffError> {
         let name = data.current_name().ok_or_else(|| DiffError::NoBase(data.root().to_path_buf()))?;
         let reader = Reader::open(&data.generation_path(&name).join(crate::store::layout_files::DATABASE_FILE))?;
-        Ok(Self::from_projects(format!("index {}", data.root().display()), &reader.project_records()?))
+        Ok(Self::from_projects(format!("index {}", data.root().display()), &reader.project_records()?, reader.today()))
     }
 
     fn record(&self, unique_id: &str) -> Option<&NodeRecord> {
@@ -82,7 +84,7 @@ pub fn load_base(path: &Path) -> Result<Base, DiffError> {
         .iter()
         .map(|folder| load_project(ArtifactSet::read(folder)?, None))
         .collect::<Result<Vec<_>, LoadError>>()?;
-    Ok(Base::from_projects(format!("artifacts {}", path.display()), &projects))
+    Ok(Base::from_projects(format!("artifacts {}", path.display()), &projects, &SystemClock.today()))
 }
 
 /// Folders under `path` that hold a manifest.json (directly or in target/).

@@ -15,9 +15,11 @@ use model::{
 use crate::{
     clock::{Clock, SystemClock},
     diff::{self, Base},
+    generation_error::GenerationError,
     graph::{view, MeshGraph},
     limits::{check_chars, check_range, Limits},
     mesh::ProjectRecord,
+    present,
     search::SearchIndex,
     store::{DataDir, Reader, StoreError},
 };
@@ -71,15 +73,15 @@ impl Generation {
             return Ok(base.clone());
         }
         let label = format!("the served index (generation {})", self.name);
-        let base = Arc::new(Base::from_projects(label, &self.reader.project_records()?));
+        let base = Arc::new(Base::from_projects(label, &self.reader.project_records()?, &self.today));
         *slot = Some(base.clone());
         Ok(base)
     }
 
-    fn open(data: &DataDir, name: &str, today: String) -> Result<Self, StoreError> {
+    fn open(data: &DataDir, name: &str, today: String) -> Result<Self, GenerationError> {
         let path = data.generation_path(name);
         let reader = Reader::open(&path.join(crate::store::layout_files::DATABASE_FILE))?.as_of(today.clone());
-        let graph = reader.graph()?;
+        let graph = MeshGraph::from_rows(reader.graph_rows()?, &today);
         Ok(Generation {
             name: name.to_string(),
             today,
@@ -106,7 +108,7 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn open(data: DataDir, demo: bool, demo_dir: Option<tempfile::TempDir>) -> Result<Self, StoreError> {
+    pub fn open(data: DataDir, demo: bool, demo_dir: Option<tempfile::TempDir>) -> Result<Self, GenerationError> {
         let engine = Engine {
             data,
             demo,
@@ -128,7 +130,7 @@ impl Engine {
 
     /// The same engine reading another clock (tests fix the date with one); the served
     /// generation is opened again as of its date.
-    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Result<Self, GenerationError> {
         self.clock = clock;
         self.current = RwLock::new(None);
         self.refresh()?;
@@ -149,7 +151,7 @@ impl Engine {
 
     /// Opens the published generation if it is not the one being served, or was opened on
     /// another day. Returns whether it swapped.
-    pub fn refresh(&self) -> Result<bool, StoreError> {
+    pub fn refresh(&self) -> Result<bool, GenerationError> {
         let Some(name) = self.data.current_name() else {
             return Ok(false);
         };
@@ -272,23 +274,27 @@ impl Catalog for Engine {
     }
 
     fn node(&self, unique_id: &str) -> Result<Option<NodeDetail>, Error> {
-        self.generation()?.reader.node(unique_id).map_err(Error::internal)
+        let generation = self.generation()?;
+        let stored = generation.reader.node(unique_id).map_err(Error::internal)?;
+        Ok(stored.map(|s| present::node_detail(s, &generation.today)))
     }
 
     fn project(&self, name: &str) -> Result<Option<model::dto::ProjectDetail>, Error> {
-        self.generation()?.reader.project(name).map_err(Error::internal)
+        let generation = self.generation()?;
+        present::project(&generation.reader, name, &generation.today).map_err(Error::internal)
     }
 
     fn groups(&self) -> Result<Vec<model::dto::GroupView>, Error> {
-        self.generation()?.reader.groups().map_err(Error::internal)
+        present::groups(&self.generation()?.reader).map_err(Error::internal)
     }
 
     fn versions(&self) -> Result<model::dto::VersionsView, Error> {
-        self.generation()?.reader.versions().map_err(Error::internal)
+        let generation = self.generation()?;
+        present::versions(&generation.reader, &generation.today).map_err(Error::internal)
     }
 
     fn governance(&self) -> Result<model::dto::GovernanceView, Error> {
-        self.generation()?.reader.governance().map_err(Error::internal)
+        present::governance(&self.generation()?.reader).map_err(Error::internal)
     }
 
     fn owners(&self) -> Result<Vec<model::dto::OwnerSummary>, Error> {

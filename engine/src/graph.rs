@@ -128,13 +128,26 @@ impl MeshGraph {
         MeshGraph { graph, by_id, keys, follow_inferred: true, packages: Vec::new() }
     }
 
-    /// The graph of a mesh resolved in memory (not read back from an index).
-    pub fn from_mesh(mesh: &Mesh) -> Self {
-        let today = crate::mesh::today();
+    /// The graph of a generation as its store holds it, with version states as of
+    /// `today` (YYYY-MM-DD).
+    pub fn from_rows(rows: crate::store::GraphRows, today: &str) -> Self {
+        let nodes = rows
+            .nodes
+            .into_iter()
+            .map(|(project, external, record)| GraphNode::from_record(record, project, external, today))
+            .collect();
+        let mut graph = MeshGraph::new(nodes, rows.edges);
+        graph.packages = rows.packages;
+        graph
+    }
+
+    /// The graph of a mesh resolved in memory (not read back from an index), with
+    /// version states as of `today` (YYYY-MM-DD).
+    pub fn from_mesh(mesh: &Mesh, today: &str) -> Self {
         let nodes = mesh
             .nodes
             .iter()
-            .map(|n| GraphNode::from_record(n.record.clone(), n.project.clone(), n.external, &today))
+            .map(|n| GraphNode::from_record(n.record.clone(), n.project.clone(), n.external, today))
             .collect();
         let edges = mesh.edges.iter().map(|e| (e.parent.clone(), e.child.clone(), e.kind)).collect();
         MeshGraph::new(nodes, edges)

@@ -6,7 +6,7 @@ mod load;
 mod record;
 mod resolve;
 
-pub use findings::{fails as findings_fail, now_rfc3339, same_type, today, FINDING_KINDS, OPT_IN_KINDS};
+pub use findings::{fails as findings_fail, same_type, FINDING_KINDS, OPT_IN_KINDS};
 pub use load::{load_project, ArtifactSet, LoadError};
-pub use record::{FreshnessRecord, GroupRecord, NodeRecord, ProjectRecord, RefRecord, TestRecord};
-pub use resolve::{resolve, resolve_owned, Duplicate, Edge, EdgeKind, Mesh, ResolvedNode};
+pub use record::{ColumnRecord, FreshnessRecord, GroupRecord, NodeRecord, ProjectRecord, RefRecord, TestRecord};
+pub use resolve::{resolve, resolve_as_of, resolve_owned, Duplicate, Edge, EdgeKind, Mesh, ResolvedNode};

@@ -1,6 +1,7 @@
-//! SQLite, the system of record. Each index run writes a new generation folder
-//! beside the served one and publishes it by an atomic rename; readers keep the
-//! generation they opened until they let it go.
+//! SQLite, the system of record: it stores and reads what the ingest pipeline
+//! (`crate::ingest`) decided. Each index run writes a new generation folder beside the
+//! served one and publishes it by an atomic rename; readers keep the generation they
+//! opened until they let it go.
 
 mod layout;
 mod read;
@@ -13,8 +14,8 @@ pub use layout::DataDir;
 pub mod layout_files {
     pub use super::layout::{DATABASE_FILE, SEARCH_DIR};
 }
-pub use read::Reader;
-pub use write::{write_generation, GenerationChange, WriteSummary};
+pub use read::{GraphRows, Nodes, PackageInstall, Reader, StoredNode, Texts};
+pub use write::{has_current_layout, serialize, NewDatabase, PreviousDatabase, RecordHashes, StoredProject};
 
 use std::path::PathBuf;
 
@@ -32,8 +33,6 @@ pub enum StoreError {
     Layout(PathBuf),
     #[error("stored record is not valid: {0}")]
     Record(#[from] serde_json::Error),
-    #[error("search index: {0}")]
-    Search(#[from] crate::search::SearchError),
 }
 
 pub(crate) fn io_error(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> StoreError {

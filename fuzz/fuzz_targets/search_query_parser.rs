@@ -7,7 +7,7 @@ use std::{path::Path, sync::OnceLock};
 
 use libfuzzer_sys::fuzz_target;
 use server::{
-    indexer::index_paths,
+    ingest::index_paths,
     search::{highlight, query, SearchIndex},
     store::{layout_files, DataDir},
 };

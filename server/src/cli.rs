@@ -34,6 +34,9 @@ pub enum Command {
     /// Search the index as the search box does: words, "phrases", -exclusions, OR,
     /// and owner: project: type: access: tag: contract: group: filters.
     Search(SearchArgs),
+    /// Print the effective settings, each with where it came from (a flag, the
+    /// environment, meshlens.toml or the default), and the limits table.
+    Config(ConfigArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -71,6 +74,9 @@ pub struct CheckArgs {
     /// The data folder that holds the index; without it, the embedded demo mesh.
     #[arg(long, env = "MESHLENS_DATA", value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// A meshlens.toml to read settings from (default: ./meshlens.toml when present).
+    #[arg(long, env = "MESHLENS_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Finding kinds that fail the check (default: every kind).
     #[arg(long = "fail-on", value_name = "KIND", num_args = 1.., value_parser = clap::builder::PossibleValuesParser::new(crate::mesh::FINDING_KINDS))]
     pub fail_on: Vec<String>,
@@ -87,6 +93,9 @@ pub struct SearchArgs {
     /// The data folder that holds the index; without it, the embedded demo mesh.
     #[arg(long, env = "MESHLENS_DATA", value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// A meshlens.toml to read settings from (default: ./meshlens.toml when present).
+    #[arg(long, env = "MESHLENS_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// How many hits to print.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u16).range(search_limit()))]
     pub limit: u16,
@@ -100,9 +109,9 @@ pub struct SearchArgs {
 
 #[derive(Debug, Args)]
 pub struct IndexArgs {
-    /// The data folder that holds the index.
+    /// The data folder that holds the index (or `data` in meshlens.toml).
     #[arg(long, env = "MESHLENS_DATA", value_name = "DIR")]
-    pub data: PathBuf,
+    pub data: Option<PathBuf>,
     /// A meshlens.toml listing the projects (`[[projects]]` with `path` and optional
     /// `name`). Without PATHs and without this flag, ./meshlens.toml is read.
     #[arg(long, env = "MESHLENS_CONFIG", value_name = "FILE")]
@@ -128,13 +137,33 @@ pub struct ServeArgs {
     /// it, the embedded demo mesh is served.
     #[arg(long, env = "MESHLENS_DATA", value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// A meshlens.toml to read settings from (`data`, `[serve]`); default:
+    /// ./meshlens.toml when present.
+    #[arg(long, env = "MESHLENS_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Where to listen.
     #[arg(long, env = "MESHLENS_ADDR", value_name = "HOST:PORT", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
     /// Diff uploads (`POST /api/v1/diff`, the review form) compared at once; more
     /// are answered 503 with `Retry-After`. Each holds its manifests in memory.
-    #[arg(long, env = "MESHLENS_UPLOADS_AT_ONCE", value_name = "N", default_value_t = crate::limits::Limits::DEFAULT.uploads_at_once, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
+    #[arg(long, env = "MESHLENS_UPLOADS_AT_ONCE", value_name = "N", default_value_t = crate::limits::Limits::DEFAULT.uploads_at_once, value_parser = uploads_at_once())]
     pub uploads_at_once: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// The settings of `meshlens serve`, as it would read them.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    /// Print them as JSON: `{"settings": {NAME: {"value", "origin"}}, "projects": [...]}`.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `--uploads-at-once`'s range is the config file's.
+fn uploads_at_once() -> clap::builder::RangedU64ValueParser<usize> {
+    let range = crate::config::UPLOADS_AT_ONCE;
+    clap::builder::RangedU64ValueParser::<usize>::new().range(*range.start() as u64..=*range.end() as u64)
 }
 
 /// `--limit`'s range is the engine's.

@@ -5,7 +5,7 @@ use std::fs;
 
 use anyhow::Context;
 
-use crate::{indexer::index_paths, store::DataDir};
+use crate::{ingest::index_paths, store::DataDir};
 
 include!(concat!(env!("OUT_DIR"), "/demo_files.rs"));
 

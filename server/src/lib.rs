@@ -2,7 +2,7 @@
 //! modules are re-exported here under their old paths.
 
 pub use meshlens_engine::{
-    artifacts, check, clock, config, diff, engine, graph, indexer, limits, markdown, mesh, search, store,
+    artifacts, check, clock, config, diff, engine, graph, ingest, limits, mesh, options, present, search, store,
 };
 
 pub mod cli;

@@ -9,20 +9,27 @@ use std::{
 };
 
 use anyhow::Context;
-use clap::{CommandFactory, Parser};
+use clap::{parser::ValueSource, ArgMatches, CommandFactory, FromArgMatches};
 use server::{
     check as checks,
-    cli::{CheckArgs, CheckFormat, Cli, Command, DiffArgs, DiffFormat, IndexArgs, RemoveArgs, SearchArgs, ServeArgs},
+    cli::{
+        CheckArgs, CheckFormat, Cli, Command, ConfigArgs, DiffArgs, DiffFormat, IndexArgs, RemoveArgs, SearchArgs,
+        ServeArgs,
+    },
     config::{self, ProjectSource},
     demo, diff,
     engine::Engine,
-    http, indexer,
+    http, ingest,
+    options::{CommandLine, Given, Options, Origin, Setting},
     store::DataDir,
 };
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    // Where each flag's value came from, for the options' origins.
+    let flags = matches.subcommand().map(|(_, m)| m.clone()).unwrap_or_default();
     // Only the server narrates; the other commands print their results.
     let default_filter = if matches!(cli.command, Command::Serve(_)) { "info,tantivy=warn" } else { "warn" };
     tracing_subscriber::fmt()
@@ -30,12 +37,13 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let result = match cli.command {
-        Command::Index(args) => index(args),
-        Command::Serve(args) => serve(args).map(|()| ExitCode::SUCCESS),
+        Command::Index(args) => index(args, &flags),
+        Command::Serve(args) => serve(args, &flags).map(|()| ExitCode::SUCCESS),
         Command::Remove(args) => remove(args),
-        Command::Search(args) => search(args),
-        Command::Check(args) => check(args),
+        Command::Search(args) => search(args, &flags),
+        Command::Check(args) => check(args, &flags),
         Command::Diff(args) => run_diff(args),
+        Command::Config(args) => print_config(args, &flags),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
@@ -43,35 +51,65 @@ fn main() -> ExitCode {
     })
 }
 
-/// The projects an index run covers: PATH arguments, then the config file's
-/// (`--config`, or ./meshlens.toml when no PATH is given).
-fn sources(args: &IndexArgs) -> anyhow::Result<Vec<ProjectSource>> {
-    let mut sources: Vec<ProjectSource> = args.paths.iter().cloned().map(ProjectSource::from).collect();
-    let config = match &args.config {
-        Some(file) => Some(file.clone()),
-        None if args.paths.is_empty() && Path::new("meshlens.toml").is_file() => Some(PathBuf::from("meshlens.toml")),
-        None => None,
+/// A flag's value, unless it is only clap's default (the config file may set it then).
+fn given<T: Clone + Send + Sync + 'static>(
+    flags: &ArgMatches,
+    id: &str,
+    flag: &'static str,
+    env: &'static str,
+) -> Given<T> {
+    let value = flags.try_get_one::<T>(id).ok().flatten()?.clone();
+    let origin = match flags.value_source(id)? {
+        ValueSource::CommandLine => Origin::Flag(flag),
+        ValueSource::EnvVariable => Origin::Env(env),
+        _ => return None,
     };
-    if let Some(file) = config {
-        sources.extend(config::load(&file)?);
-    }
-    if sources.is_empty() {
-        Cli::command()
-            .error(
-                clap::error::ErrorKind::MissingRequiredArgument,
-                "give the projects to index as PATH arguments or in a meshlens.toml (--config FILE)",
-            )
-            .exit();
-    }
-    Ok(sources)
+    Some(Setting { value, origin })
 }
 
-fn index(args: IndexArgs) -> anyhow::Result<ExitCode> {
-    let sources = sources(&args)?;
-    let data = DataDir::new(&args.data);
+/// A command's effective options: its flags (and their environment variables), then
+/// the config file (`config`, or ./meshlens.toml when `default_file` and present),
+/// then the defaults.
+fn options(flags: &ArgMatches, config: Option<&Path>, default_file: bool) -> anyhow::Result<Options> {
+    let file = match config {
+        Some(file) => Some(config::load_settings(file)?),
+        None if default_file && Path::new("meshlens.toml").is_file() => {
+            Some(config::load_settings(Path::new("meshlens.toml"))?)
+        }
+        None => None,
+    };
+    let given = CommandLine {
+        data: given(flags, "data", "--data", "MESHLENS_DATA"),
+        addr: given(flags, "addr", "--addr", "MESHLENS_ADDR"),
+        uploads_at_once: given(flags, "uploads_at_once", "--uploads-at-once", "MESHLENS_UPLOADS_AT_ONCE"),
+        log: std::env::var("MESHLENS_LOG").ok(),
+    };
+    Ok(Options::resolve(given, file))
+}
+
+fn usage_error(message: &str) -> ! {
+    Cli::command().error(clap::error::ErrorKind::MissingRequiredArgument, message).exit()
+}
+
+fn index(args: IndexArgs, flags: &ArgMatches) -> anyhow::Result<ExitCode> {
+    // PATH arguments, then the config file's projects (--config, or ./meshlens.toml
+    // when no PATH is given).
+    let options = options(flags, args.config.as_deref(), args.paths.is_empty())?;
+    let mut sources: Vec<ProjectSource> = args.paths.iter().cloned().map(ProjectSource::from).collect();
+    sources.extend(options.projects.iter().cloned());
+    if sources.is_empty() {
+        if let Some(file) = &options.config_file {
+            anyhow::bail!("{}: lists no [[projects]]", file.display());
+        }
+        usage_error("give the projects to index as PATH arguments or in a meshlens.toml (--config FILE)");
+    }
+    let Some(data_dir) = options.data.value.clone() else {
+        usage_error("give the data folder with --data DIR, MESHLENS_DATA or `data` in meshlens.toml");
+    };
+    let data = DataDir::new(&data_dir);
     let bar = ProgressBar::new(std::io::stderr().is_terminal());
-    let report = indexer::index_projects(&data, &sources, |p| bar.show(&p))
-        .with_context(|| format!("writing the index in {}", args.data.display()))?;
+    let report = ingest::index_projects(&data, &sources, |p| bar.show(&p))
+        .with_context(|| format!("writing the index in {}", data_dir.display()))?;
     bar.finish();
     for (path, error) in &report.failed {
         eprintln!("error: {}: {error}", path.display());
@@ -103,7 +141,7 @@ fn index(args: IndexArgs) -> anyhow::Result<ExitCode> {
 
 fn remove(args: RemoveArgs) -> anyhow::Result<ExitCode> {
     let data = DataDir::new(&args.data);
-    match indexer::remove_projects(&data, &args.names) {
+    match ingest::remove_projects(&data, &args.names) {
         Ok(summary) => {
             println!(
                 "removed {}: {} projects, {} nodes, {} edges, {} findings remain",
@@ -132,7 +170,7 @@ impl ProgressBar {
         ProgressBar { enabled }
     }
 
-    fn show(&self, p: &indexer::Progress) {
+    fn show(&self, p: &ingest::Progress) {
         if !self.enabled {
             return;
         }
@@ -170,9 +208,10 @@ fn open_index(data: Option<&PathBuf>) -> anyhow::Result<Engine> {
     })
 }
 
-fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+fn check(args: CheckArgs, flags: &ArgMatches) -> anyhow::Result<ExitCode> {
     use app::catalog::Catalog;
-    let engine = open_index(args.data.as_ref())?;
+    let options = options(flags, args.config.as_deref(), true)?;
+    let engine = open_index(options.data.value.as_ref())?;
     let findings = if args.head.is_empty() {
         engine.governance()?.findings
     } else {
@@ -214,9 +253,10 @@ fn run_diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
     Ok(if report.breaking > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
-fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
+fn search(args: SearchArgs, flags: &ArgMatches) -> anyhow::Result<ExitCode> {
     use app::catalog::Catalog;
-    let engine = open_index(args.data.as_ref())?;
+    let options = options(flags, args.config.as_deref(), true)?;
+    let engine = open_index(options.data.value.as_ref())?;
     let query = args.query.join(" ");
     let results = engine.search(&query, usize::from(args.limit), 0)?;
     if args.json {
@@ -257,9 +297,17 @@ fn print_out(text: &str) -> anyhow::Result<()> {
     }
 }
 
-fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let indexed = args.data.as_ref().map(DataDir::new).filter(|d| d.current_name().is_some());
-    let engine = match (indexed, &args.data) {
+fn print_config(args: ConfigArgs, flags: &ArgMatches) -> anyhow::Result<ExitCode> {
+    let options = options(flags, args.serve.config.as_deref(), true)?;
+    let out = if args.json { serde_json::to_string_pretty(&options.json())? + "\n" } else { options.text() };
+    print_out(&out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn serve(args: ServeArgs, flags: &ArgMatches) -> anyhow::Result<()> {
+    let options = options(flags, args.config.as_deref(), true)?;
+    let indexed = options.data.value.as_ref().map(DataDir::new).filter(|d| d.current_name().is_some());
+    let engine = match (indexed, &options.data.value) {
         (Some(data), _) => {
             tracing::info!(data = %data.root().display(), "serving the index");
             Engine::open(data, false, None)?
@@ -275,8 +323,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             Engine::open(data, true, Some(tmp))?
         }
     };
-    let limits = server::limits::Limits { uploads_at_once: args.uploads_at_once, ..server::limits::Limits::DEFAULT };
-    let engine = Arc::new(engine.with_limits(limits));
+    let engine = Arc::new(engine.with_limits(options.limits.clone()));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         let watcher = engine.clone();
@@ -290,9 +337,8 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 }
             }
         });
-        let listener = tokio::net::TcpListener::bind(args.addr)
-            .await
-            .with_context(|| format!("listening on {}", args.addr))?;
+        let addr = options.addr.value;
+        let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
         tracing::info!("meshlens listening on http://{}", listener.local_addr()?);
         axum::serve(listener, http::app(engine))
             .with_graceful_shutdown(shutdown_signal())

@@ -21,7 +21,7 @@ use std::{
 use serde_json::{json, Value};
 use server::{
     graph::{selector, view::lineage_view, MeshGraph},
-    indexer::index_paths,
+    ingest::index_paths,
     mesh::{load_project, ArtifactSet, ProjectRecord},
     search::{query, SearchIndex},
     store::{layout_files, DataDir, Reader},
@@ -676,7 +676,8 @@ fn within<T: Send + 'static>(limit: Duration, what: &str, work: impl FnOnce() ->
 
 fn graph_of(data: &DataDir) -> MeshGraph {
     let generation = data.generation_path(&data.current_name().unwrap());
-    Reader::open(&generation.join(layout_files::DATABASE_FILE)).unwrap().graph().unwrap()
+    let reader = Reader::open(&generation.join(layout_files::DATABASE_FILE)).unwrap();
+    MeshGraph::from_rows(reader.graph_rows().unwrap(), reader.today())
 }
 
 fn lineage_ids(graph: MeshGraph, select: &'static str) -> Vec<String> {
@@ -767,13 +768,13 @@ fn strings_of_megabytes_index_search_and_show() {
     }
     let reader = Reader::open(&generation.join(layout_files::DATABASE_FILE)).unwrap();
     let fct = reader.node("model.platform.fct_orders").unwrap().unwrap();
-    assert!(fct.description.len() > 8 << 20);
+    assert!(fct.record.description.len() > 8 << 20);
     assert!(lineage_ids(graph_of(&data), "+fct_orders+").contains(&"model.platform.fct_orders".to_string()));
 }
 
 /// Indexes `paths` and returns the report, failing on a store error (which would lose the
 /// other projects too).
-fn index(data: &DataDir, paths: &[PathBuf]) -> server::indexer::IndexReport {
+fn index(data: &DataDir, paths: &[PathBuf]) -> server::ingest::IndexReport {
     index_paths(data, paths, |_| {}).unwrap()
 }
 

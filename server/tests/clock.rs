@@ -43,3 +43,36 @@ fn reviews_are_stamped_by_the_engine_s_clock() {
     let head = server::diff::load_head(&[head_dir]).unwrap();
     assert_eq!(engine.review(&head).unwrap().created, "2026-01-02T03:04:05Z");
 }
+
+/// An index run takes its date once: its findings and its search documents judge
+/// deprecations by it.
+#[test]
+fn an_index_run_judges_deprecations_by_its_own_date() {
+    use server::{ingest::Ingest, store::DataDir};
+    let index_on = |instant: &str| {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = DataDir::new(tmp.path().join("data"));
+        let sources: Vec<_> = common::demo_paths().into_iter().map(server::config::ProjectSource::from).collect();
+        let report = Ingest::new(&data).with_clock(&FixedClock(instant.to_string())).index(&sources, |_| {}).unwrap();
+        assert!(report.failed.is_empty(), "{:?}", report.failed);
+        let engine = Engine::open(data, false, None).unwrap();
+        let deprecated_refs =
+            engine.governance().unwrap().findings.iter().filter(|f| f.kind == "deprecated_ref").count();
+        let deprecated_hits: Vec<(String, String)> = engine
+            .search("deprecated", 50, 0)
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| (h.unique_id, h.matched_field))
+            .collect();
+        // Its description says "deprecated" too; the version state is a label.
+        let v1_labelled =
+            deprecated_hits.iter().any(|(id, field)| id == "model.platform.dim_customers.v1" && field != "description");
+        (tmp, deprecated_refs, v1_labelled)
+    };
+    let (_before, refs, hits) = index_on("2025-06-01T00:00:00Z");
+    assert_eq!((refs, hits), (0, false), "before dim_customers v1's deprecation date");
+    let (_after, refs, hits) = index_on("2025-07-01T00:00:00Z");
+    assert!(refs > 0, "refs to dim_customers v1 are refs to a deprecated version");
+    assert!(hits, "the search index labels v1 deprecated");
+}

@@ -13,7 +13,7 @@ use std::{
 use app::catalog::Catalog;
 use axum::{body::Body, http::Request};
 use http_body_util::BodyExt;
-use server::{engine::Engine, indexer::index_paths, store::DataDir};
+use server::{engine::Engine, ingest::index_paths, store::DataDir};
 use tower::ServiceExt;
 
 fn fixtures() -> PathBuf {

@@ -8,7 +8,7 @@ use std::{collections::BTreeMap, fs, process::Command};
 
 use app::dto::ProjectCounts;
 use server::{
-    indexer::index_paths,
+    ingest::index_paths,
     store::{DataDir, Reader},
 };
 
@@ -41,7 +41,10 @@ fn demo_mesh_counts_match_the_manifests() {
 fn findings_name_the_demo_meshs_known_problems() {
     let (_tmp, data) = common::indexed_demo();
     let reader = Reader::open(&data.generation_path(&data.current_name().unwrap()).join("meshlens.sqlite")).unwrap();
-    let node = |id: &str| reader.node(id).unwrap().unwrap_or_else(|| panic!("{id} missing"));
+    let node = |id: &str| {
+        let stored = reader.node(id).unwrap().unwrap_or_else(|| panic!("{id} missing"));
+        server::present::node_detail(stored, reader.today())
+    };
     let kinds = |id: &str| node(id).findings.into_iter().map(|f| f.kind).collect::<Vec<_>>();
     assert!(kinds("model.marketing.mkt_customer_contacts").contains(&"private_ref".to_string()));
     assert!(kinds("model.finance.fin_payment_reconciliation").contains(&"protected_ref".to_string()));
@@ -172,10 +175,10 @@ fn the_cli_exits_1_on_bad_input_and_2_on_bad_usage() {
 #[test]
 fn remove_drops_one_project_and_keeps_the_rest() {
     let (_tmp, data) = common::indexed_demo();
-    let summary = server::indexer::remove_projects(&data, &["exec_reporting".to_string()]).unwrap();
+    let summary = server::ingest::remove_projects(&data, &["exec_reporting".to_string()]).unwrap();
     assert_eq!(summary.projects, 3);
     assert_eq!(counts(&data).keys().collect::<Vec<_>>(), ["finance", "marketing", "platform"]);
-    let err = server::indexer::remove_projects(&data, &["nope".to_string()]).unwrap_err().to_string();
+    let err = server::ingest::remove_projects(&data, &["nope".to_string()]).unwrap_err().to_string();
     assert!(err.contains("\"nope\"") && err.contains("finance, marketing, platform"), "{err}");
 }
 

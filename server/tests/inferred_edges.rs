@@ -11,7 +11,7 @@ use app::catalog::Catalog;
 use axum::{body::Body, http::Request};
 use http_body_util::BodyExt;
 use serde_json::Value;
-use server::{engine::Engine, indexer::index_paths, store::DataDir};
+use server::{engine::Engine, ingest::index_paths, store::DataDir};
 use tower::ServiceExt;
 
 #[test]

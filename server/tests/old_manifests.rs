@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 
 use app::catalog::Catalog;
-use server::{engine::Engine, indexer::index_paths, store::DataDir};
+use server::{engine::Engine, ingest::index_paths, store::DataDir};
 
 #[test]
 fn manifests_v1_to_v3_index_with_their_nodes() {

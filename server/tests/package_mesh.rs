@@ -17,7 +17,7 @@ use app::{catalog::Catalog, dto::ProjectCounts};
 use axum::{body::Body, http::Request, Router};
 use http_body_util::BodyExt;
 use serde_json::Value;
-use server::{engine::Engine, indexer::index_paths, store::DataDir};
+use server::{engine::Engine, ingest::index_paths, store::DataDir};
 use tower::ServiceExt;
 
 fn fixtures() -> PathBuf {

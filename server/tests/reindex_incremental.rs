@@ -8,7 +8,7 @@ mod common;
 use std::fs;
 
 use app::catalog::Catalog;
-use server::{engine::Engine, indexer::index_paths, store::DataDir};
+use server::{engine::Engine, ingest::index_paths, store::DataDir};
 
 /// Every node's detail, the projects, and the hits of some searches.
 fn served(data: DataDir) -> (Vec<serde_json::Value>, serde_json::Value, Vec<Vec<String>>) {

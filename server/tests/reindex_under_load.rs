@@ -14,7 +14,7 @@ use std::{
 };
 
 use axum::{body::Body, http::Request};
-use server::{engine::Engine, indexer::index_paths, store::DataDir};
+use server::{engine::Engine, ingest::index_paths, store::DataDir};
 use tower::ServiceExt;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

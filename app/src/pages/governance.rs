@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::{api::get_governance, components::ErrorPanel, dto::Finding, dto::GovernanceView, node_href, project_href};
+use crate::{api::get_governance, components::loaded, dto::Finding, dto::GovernanceView, node_href, project_href};
 
 /// `/governance`: every finding of the index, by kind and project, and how much of
 /// each project's API has an enforced contract.
@@ -13,14 +13,7 @@ pub fn GovernancePage() -> impl IntoView {
     view! {
         <Title text="Governance"/>
         <h1>"Governance"</h1>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match view_data.await {
-                    Ok(g) => view! { <Governance data=g/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(view_data, "Loading…", |g| view! { <Governance data=g/> })}
     }
 }
 

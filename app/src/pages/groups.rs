@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use crate::{
     api::list_groups,
-    components::{ErrorPanel, NodeLinkList},
+    components::{loaded, NodeLinkList},
     dto::GroupView,
     owner_href, project_href,
 };
@@ -15,15 +15,10 @@ pub fn GroupsPage() -> impl IntoView {
     view! {
         <Title text="Groups"/>
         <h1>"Groups"</h1>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match groups.await {
-                    Ok(list) if list.is_empty() => view! { <p class="muted">"No project defines a group."</p> }.into_any(),
-                    Ok(list) => list.into_iter().map(|g| view! { <Group group=g/> }).collect_view().into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(groups, "Loading…", move |value| match value {
+            list if list.is_empty() => view! { <p class="muted">"No project defines a group."</p> }.into_any(),
+            list => list.into_iter().map(|g| view! { <Group group=g/> }).collect_view().into_any(),
+        })}
     }
 }
 

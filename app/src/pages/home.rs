@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::{api::list_projects, components::ErrorPanel, dto::ProjectSummary, project_href};
+use crate::{api::list_projects, components::loaded, dto::ProjectSummary, project_href};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -9,17 +9,12 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Title text="Projects"/>
         <h1>"Projects"</h1>
-        <Suspense fallback=|| view! { <p class="muted">"Loading projects…"</p> }>
-            {move || Suspend::new(async move {
-                match projects.await {
-                    Ok(list) if list.is_empty() => view! {
-                        <p class="muted">"No projects are indexed yet. Run " <code>"meshlens index --data DIR PATH..."</code> "."</p>
-                    }.into_any(),
-                    Ok(list) => view! { <ProjectTable projects=list/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(projects, "Loading projects…", move |value| match value {
+            list if list.is_empty() => view! {
+                <p class="muted">"No projects are indexed yet. Run " <code>"meshlens index --data DIR PATH..."</code> "."</p>
+            }.into_any(),
+            list => view! { <ProjectTable projects=list/> }.into_any(),
+        })}
     }
 }
 

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::get_lineage,
-    components::{ErrorPanel, LineageGraph, ViewSettings},
+    components::{loaded, LineageGraph, ViewSettings},
     dto::LineageView,
     lineage_style::{edge_style, lens_colour, lens_value, LENSES},
     links::lineage_href,
@@ -85,18 +85,13 @@ pub fn LineagePage() -> impl IntoView {
             </label>
             <button type="submit">"Show"</button>
         </form>
-        <Suspense fallback=|| view! { <p class="muted">"Laying out…"</p> }>
-            {move || Suspend::new(async move {
-                match view_data.await {
-                    Ok(v) if v.select.is_empty() => view! { <LineageHelp/> }.into_any(),
-                    Ok(v) => {
-                        let settings = ViewSettings { exclude: param("exclude"), lens: lens(), expanded: expanded_list() };
-                        view! { <LineageResult view=v settings/> }.into_any()
-                    }
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(view_data, "Laying out…", move |value| match value {
+            v if v.select.is_empty() => view! { <LineageHelp/> }.into_any(),
+            v => {
+                let settings = ViewSettings { exclude: param("exclude"), lens: lens(), expanded: expanded_list() };
+                view! { <LineageResult view=v settings/> }.into_any()
+            }
+        })}
     }
 }
 

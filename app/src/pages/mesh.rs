@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
-use crate::{api::get_mesh, components::ErrorPanel, dto::MeshView, links::lineage_href, project_href};
+use crate::{api::get_mesh, components::loaded, dto::MeshView, links::lineage_href, project_href};
 
 const W: f64 = 220.0;
 const H: f64 = 60.0;
@@ -15,14 +15,7 @@ pub fn MeshPage() -> impl IntoView {
     view! {
         <Title text="Mesh"/>
         <h1>"The mesh"</h1>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match mesh.await {
-                    Ok(m) => view! { <Mesh mesh=m/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(mesh, "Loading…", |m| view! { <Mesh mesh=m/> })}
     }
 }
 

@@ -4,7 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::{
     api::get_owner,
-    components::{ErrorPanel, Missing},
+    components::{loaded, Missing},
     dto::{OwnedNode, OwnerDetail},
     node_href,
 };
@@ -17,18 +17,13 @@ pub fn OwnerPage() -> impl IntoView {
     let key = move || params.read().get("key").unwrap_or_default();
     let owner = Resource::new(key, get_owner);
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match owner.await {
-                    Ok(Some(detail)) => view! { <OwnerView detail/> }.into_any(),
-                    Ok(None) => view! {
-                        <Missing title="Owner not found" back_href="/owners" back_label="All owners">"No indexed node is owned by " <code>{key()}</code> "."</Missing>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(owner, "Loading…", move |value| match value {
+            Some(detail) => view! { <OwnerView detail/> }.into_any(),
+            None => view! {
+                <Missing title="Owner not found" back_href="/owners" back_label="All owners">"No indexed node is owned by " <code>{key()}</code> "."</Missing>
+            }
+            .into_any(),
+        })}
     }
 }
 

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::{api::list_owners, components::ErrorPanel, dto::OwnerSummary, owner_href};
+use crate::{api::list_owners, components::loaded, dto::OwnerSummary, owner_href};
 
 /// `/owners`: everyone who owns something, from groups, meta and exposures.
 #[component]
@@ -10,15 +10,10 @@ pub fn OwnersPage() -> impl IntoView {
     view! {
         <Title text="Owners"/>
         <h1>"Owners"</h1>
-        <Suspense fallback=|| view! { <p class="muted">"Loading owners…"</p> }>
-            {move || Suspend::new(async move {
-                match owners.await {
-                    Ok(list) if list.is_empty() => view! { <p class="muted">"No node declares an owner."</p> }.into_any(),
-                    Ok(list) => view! { <OwnerTable owners=list/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(owners, "Loading owners…", move |value| match value {
+            list if list.is_empty() => view! { <p class="muted">"No node declares an owner."</p> }.into_any(),
+            list => view! { <OwnerTable owners=list/> }.into_any(),
+        })}
     }
 }
 

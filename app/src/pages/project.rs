@@ -5,7 +5,7 @@ use leptos_router::hooks::use_params_map;
 use super::governance::FindingTable;
 use crate::{
     api::get_project,
-    components::{ErrorPanel, Missing},
+    components::{loaded, Missing},
     dto::ProjectDetail,
     node_href, owner_href, project_href,
 };
@@ -18,18 +18,13 @@ pub fn ProjectPage() -> impl IntoView {
     let name = move || params.read().get("name").unwrap_or_default();
     let project = Resource::new(name, get_project);
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match project.await {
-                    Ok(Some(detail)) => view! { <ProjectView detail/> }.into_any(),
-                    Ok(None) => view! {
-                        <Missing title="Project not found" back_href="/" back_label="All projects">"No project named " <code>{name()}</code> " is indexed."</Missing>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(project, "Loading…", move |value| match value {
+            Some(detail) => view! { <ProjectView detail/> }.into_any(),
+            None => view! {
+                <Missing title="Project not found" back_href="/" back_label="All projects">"No project named " <code>{name()}</code> " is indexed."</Missing>
+            }
+            .into_any(),
+        })}
     }
 }
 

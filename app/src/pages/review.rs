@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
     api::{get_review, list_reviews},
-    components::{CopyButton, ErrorPanel, LineageGraph, Missing, ViewSettings},
+    components::{loaded, CopyButton, LineageGraph, Missing, ViewSettings},
     dto::{Change, Review},
     lineage_style::{lens_colour, lens_value, REVIEW_LENSES},
     links::{encode, owner_href, project_href},
@@ -38,29 +38,24 @@ pub fn ReviewPage() -> impl IntoView {
         <pre class="code"><code>"meshlens diff --base ./meshlens-data --head target/ --format markdown\ncurl --data-binary @target/manifest.json -H 'content-type: application/json' http://HOST/api/v1/diff"</code></pre>
         <p class="muted">"Exit code 1 when a change breaks; the API answers the report as JSON and names its review page in the Location header."</p>
         <h2>"Recent reviews"</h2>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match reviews.await {
-                    Ok(list) if list.is_empty() => view! { <p class="muted">"No change reviewed since the server started."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <table class="reviews">
-                            <thead><tr><th scope="col">"When (UTC)"</th><th scope="col">"Projects"</th><th scope="col">"Changes"</th><th scope="col">"Breaking"</th></tr></thead>
-                            <tbody>
-                                {list.into_iter().map(|r| view! {
-                                    <tr>
-                                        <td><a href=format!("/review/{}", r.id)>{r.created.replace('T', " ").replace('Z', "")}</a></td>
-                                        <td>{r.projects.join(", ")}</td>
-                                        <td>{r.changes}</td>
-                                        <td class:breaking={r.breaking > 0}>{r.breaking}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(reviews, "Loading…", move |value| match value {
+            list if list.is_empty() => view! { <p class="muted">"No change reviewed since the server started."</p> }.into_any(),
+            list => view! {
+                <table class="reviews">
+                    <thead><tr><th scope="col">"When (UTC)"</th><th scope="col">"Projects"</th><th scope="col">"Changes"</th><th scope="col">"Breaking"</th></tr></thead>
+                    <tbody>
+                        {list.into_iter().map(|r| view! {
+                            <tr>
+                                <td><a href=format!("/review/{}", r.id)>{r.created.replace('T', " ").replace('Z', "")}</a></td>
+                                <td>{r.projects.join(", ")}</td>
+                                <td>{r.changes}</td>
+                                <td class:breaking={r.breaking > 0}>{r.breaking}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any(),
+        })}
     }
 }
 
@@ -81,18 +76,13 @@ pub fn ReviewDetailPage() -> impl IntoView {
     };
     let review = Resource::new(id, get_review);
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match review.await {
-                    Ok(Some(review)) => view! { <ReviewView review lens=lens()/> }.into_any(),
-                    Ok(None) => view! {
-                        <Missing title="Review not found" back_href="/review" back_label="Review a change">"No review " <code>{id()}</code> " is kept here: reviews live in the server's memory, the last 50 of them, until it restarts."</Missing>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(review, "Loading…", move |value| match value {
+            Some(review) => view! { <ReviewView review lens=lens()/> }.into_any(),
+            None => view! {
+                <Missing title="Review not found" back_href="/review" back_label="Review a change">"No review " <code>{id()}</code> " is kept here: reviews live in the server's memory, the last 50 of them, until it restarts."</Missing>
+            }
+            .into_any(),
+        })}
     }
 }
 

@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::search_nodes,
-    components::{ErrorPanel, Snippet},
+    components::{loaded, Snippet},
     dto::{FacetCount, SearchHit, SearchResults},
     error::Error,
     node_href, owner_href, search_href,
@@ -45,15 +45,10 @@ pub fn SearchPage() -> impl IntoView {
             <code>"access:"</code> " " <code>"tag:"</code> " " <code>"group:"</code> " " <code>"contract:enforced"</code>
             "; " <code>"-word"</code> " excludes, " <code>"\"a phrase\""</code> ", " <code>"a OR b"</code> "."
         </p>
-        <Suspense fallback=|| view! { <p class="muted">"Searching…"</p> }>
-            {move || Suspend::new(async move {
-                match results.await {
-                    Ok(r) if r.query.is_empty() => view! { <p class="muted">"Type a name, an owner, a column or a tag."</p> }.into_any(),
-                    Ok(r) => view! { <Results results=r/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(results, "Searching…", move |value| match value {
+            r if r.query.is_empty() => view! { <p class="muted">"Type a name, an owner, a column or a tag."</p> }.into_any(),
+            r => view! { <Results results=r/> }.into_any(),
+        })}
     }
 }
 

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use crate::{
     api::get_versions,
-    components::{ErrorPanel, NodeLinkList},
+    components::{loaded, NodeLinkList},
     dto::{VersionedModel, VersionsView},
     node_href, project_href,
 };
@@ -16,14 +16,7 @@ pub fn VersionsPage() -> impl IntoView {
     view! {
         <Title text="Versions"/>
         <h1>"Model versions"</h1>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match versions.await {
-                    Ok(v) => view! { <Versions data=v/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(versions, "Loading…", |v| view! { <Versions data=v/> })}
     }
 }
 

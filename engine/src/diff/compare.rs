@@ -4,9 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use model::dto::{Change, Column, Constraint};
+use model::dto::{Change, Constraint};
 
-use crate::mesh::NodeRecord;
+use crate::mesh::{ColumnRecord, NodeRecord};
 
 /// Resource types a project offers to others by name.
 const REFERABLE: [&str; 3] = ["model", "seed", "snapshot"];
@@ -248,7 +248,7 @@ fn removed_constraints(
     project: &str,
     adapter: Option<&str>,
     node: &NodeRecord,
-    column: Option<&Column>,
+    column: Option<&ColumnRecord>,
     before: &[Constraint],
     after: &[Constraint],
     out: &mut Vec<Change>,
@@ -359,11 +359,11 @@ mod tests {
             materialized: Some("table".into()),
             contract_enforced: true,
             raw_code: Some(format!("select 1 as id -- {name}")),
-            columns: vec![Column {
+            columns: vec![ColumnRecord {
                 name: "id".into(),
                 data_type: Some("integer".into()),
                 constraints: vec![Constraint { kind: "not_null".into(), expression: None }],
-                ..Column::default()
+                ..ColumnRecord::default()
             }],
             ..NodeRecord::default()
         }
@@ -430,7 +430,11 @@ mod tests {
         let old = model("a");
         let mut new = model("a");
         new.description = "Now documented.".into();
-        new.columns.push(Column { name: "extra".into(), data_type: Some("text".into()), ..Column::default() });
+        new.columns.push(ColumnRecord {
+            name: "extra".into(),
+            data_type: Some("text".into()),
+            ..ColumnRecord::default()
+        });
         let found = kinds(&[&old], &[&new]);
         assert_eq!(found, [("column_added".to_string(), false), ("description_changed".to_string(), false)]);
     }

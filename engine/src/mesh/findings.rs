@@ -37,8 +37,8 @@ fn makes_refs(resource_type: &str) -> bool {
     !matches!(resource_type, "test" | "unit_test")
 }
 
-pub fn find(nodes: &[ResolvedNode], index: &HashMap<&str, usize>, edges: &[Edge]) -> Vec<Finding> {
-    let today = today();
+/// The mesh's findings; version deprecations are judged as of `today` (YYYY-MM-DD).
+pub fn find(nodes: &[ResolvedNode], index: &HashMap<&str, usize>, edges: &[Edge], today: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut push = |kind: &str, severity: &str, node: &ResolvedNode, other: Option<&ResolvedNode>, message: String| {
         out.push(Finding {
@@ -111,7 +111,7 @@ pub fn find(nodes: &[ResolvedNode], index: &HashMap<&str, usize>, edges: &[Edge]
             ),
             _ => {}
         }
-        if let Some(date) = pr.deprecation_date.as_deref().filter(|d| date_part(d) < today.as_str()) {
+        if let Some(date) = pr.deprecation_date.as_deref().filter(|d| date_part(d) < today) {
             push(
                 "deprecated_ref",
                 "warning",
@@ -277,17 +277,6 @@ fn canonical_type(t: &str) -> String {
     } else {
         format!("{base}{params}")
     }
-}
-
-/// Today's date (UTC) as YYYY-MM-DD, from the system clock: the date an index run
-/// judges deprecations by.
-pub fn today() -> String {
-    crate::clock::Clock::today(&crate::clock::SystemClock)
-}
-
-/// The time now (UTC) as YYYY-MM-DDTHH:MM:SSZ, from the system clock.
-pub fn now_rfc3339() -> String {
-    crate::clock::Clock::now_rfc3339(&crate::clock::SystemClock)
 }
 
 #[cfg(test)]

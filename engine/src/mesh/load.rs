@@ -5,11 +5,11 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use model::dto::{Column, Constraint, Owner};
+use model::dto::{Constraint, Owner};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::record::{FreshnessRecord, GroupRecord, NodeRecord, ProjectRecord, RefRecord, TestRecord};
+use super::record::{ColumnRecord, FreshnessRecord, GroupRecord, NodeRecord, ProjectRecord, RefRecord, TestRecord};
 use crate::artifacts::{
     self,
     catalog::Catalog,
@@ -293,34 +293,30 @@ fn constraint(c: &ConstraintDef) -> Constraint {
     Constraint { kind: c.kind.clone(), expression: c.expression.clone() }
 }
 
-fn columns_of(n: &ManifestNode, catalog: Option<&Catalog>) -> Vec<Column> {
+fn columns_of(n: &ManifestNode, catalog: Option<&Catalog>) -> Vec<ColumnRecord> {
     if n.columns.0.is_empty() {
         return catalog
             .map(|c| c.columns_of(&n.unique_id))
             .unwrap_or_default()
             .into_iter()
-            .map(|c| Column {
+            .map(|c| ColumnRecord {
                 name: c.name.clone(),
                 description: c.comment.clone().unwrap_or_default(),
                 data_type: None,
                 catalog_type: c.data_type.clone(),
                 constraints: Vec::new(),
-                tests: Vec::new(),
-                type_mismatch: false,
             })
             .collect();
     }
     n.columns
         .0
         .iter()
-        .map(|c| Column {
+        .map(|c| ColumnRecord {
             name: c.name.clone(),
             description: c.description.clone().unwrap_or_default(),
             data_type: c.data_type.clone().filter(|t| !t.is_empty()),
             catalog_type: catalog.and_then(|cat| cat.column_type(&n.unique_id, &c.name)).map(str::to_string),
             constraints: c.constraints.iter().map(constraint).collect(),
-            tests: Vec::new(),
-            type_mismatch: false,
         })
         .collect()
 }

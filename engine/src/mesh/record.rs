@@ -1,7 +1,7 @@
 //! Normalised records: one shape for every schema version, stored per project so a
 //! re-index can resolve the mesh again without the original files.
 
-use model::dto::{Column, Constraint, Owner};
+use model::dto::{Constraint, Owner};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -52,8 +52,12 @@ pub struct FreshnessRecord {
     pub age_seconds: Option<f64>,
 }
 
-/// Missing fields read as empty: the store keeps a light form of each record that
-/// leaves out what resolving the mesh does not read.
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// Empty values are left out when stored and read back as empty, which keeps both
+/// stored forms small (see `store::write::records` for the light one).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NodeRecord {
@@ -62,40 +66,82 @@ pub struct NodeRecord {
     pub resource_type: String,
     pub package: String,
     /// A copy of another project's node, injected by dbt-loom or dbt Cloud.
+    #[serde(skip_serializing_if = "is_false")]
     pub injected: bool,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub description: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_file_path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deprecation_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub materialized: Option<String>,
+    #[serde(skip_serializing_if = "is_false")]
     pub contract_enforced: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub relation_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// `meta` and `config.meta`, merged (config wins).
-    #[serde(default)]
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
     pub meta: serde_json::Map<String, serde_json::Value>,
     /// Sources: the source's name (`source('name', 'table')`).
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_name: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     /// Owners declared on the node itself (meta, config.meta, exposure owner);
     /// group owners are added when the mesh is resolved.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub owners: Vec<Owner>,
-    pub columns: Vec<Column>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<ColumnRecord>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub constraints: Vec<Constraint>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub refs: Vec<RefRecord>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub raw_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub compiled_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_time: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub freshness: Option<FreshnessRecord>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub test: Option<TestRecord>,
+}
+
+/// A column as the project declares it (or, undeclared, as catalog.json reports it).
+/// What pages add to it (its tests, a type mismatch) is worked out when a page is made.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ColumnRecord {
+    pub name: String,
+    pub description: String,
+    /// The type declared in YAML (the contract type when the contract is enforced).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<String>,
+    /// The type the warehouse reports in catalog.json.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalog_type: Option<String>,
+    pub constraints: Vec<Constraint>,
 }
 
 impl NodeRecord {
@@ -119,20 +165,6 @@ impl NodeRecord {
         } else {
             "old"
         })
-    }
-
-    /// How a dbt user refers to this node from another project.
-    pub fn ref_snippet(&self, project: &str) -> Option<String> {
-        match self.resource_type.as_str() {
-            "model" => Some(match &self.version {
-                Some(v) if v.parse::<f64>().is_ok() => format!("{{{{ ref('{project}', '{}', v={v}) }}}}", self.name),
-                Some(v) => format!("{{{{ ref('{project}', '{}', v='{v}') }}}}", self.name),
-                None => format!("{{{{ ref('{project}', '{}') }}}}", self.name),
-            }),
-            "seed" | "snapshot" => Some(format!("{{{{ ref('{project}', '{}') }}}}", self.name)),
-            "source" => self.source_name.as_ref().map(|s| format!("{{{{ source('{s}', '{}') }}}}", self.name)),
-            _ => None,
-        }
     }
 }
 
@@ -165,21 +197,5 @@ mod tests {
             Some("prerelease"),
             "numbers compare as numbers"
         );
-    }
-
-    #[test]
-    fn ref_snippets_as_users_write_them() {
-        assert_eq!(
-            model(Some("2"), Some("2"), None).ref_snippet("finance").unwrap(),
-            "{{ ref('finance', 'orders', v=2) }}"
-        );
-        assert_eq!(model(None, None, None).ref_snippet("finance").unwrap(), "{{ ref('finance', 'orders') }}");
-        let source = NodeRecord {
-            name: "web_events".into(),
-            resource_type: "source".into(),
-            source_name: Some("acme_raw".into()),
-            ..NodeRecord::default()
-        };
-        assert_eq!(source.ref_snippet("platform").unwrap(), "{{ source('acme_raw', 'web_events') }}");
     }
 }

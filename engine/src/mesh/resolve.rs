@@ -106,12 +106,18 @@ fn tier(project: &ProjectRecord, node: &NodeRecord) -> u8 {
     }
 }
 
+/// The mesh of `projects` as of today by the system clock.
 pub fn resolve(projects: &[ProjectRecord]) -> Mesh {
     resolve_owned(projects.to_vec())
 }
 
 /// [`resolve`], moving the records into the mesh instead of copying them.
-pub fn resolve_owned(mut projects: Vec<ProjectRecord>) -> Mesh {
+pub fn resolve_owned(projects: Vec<ProjectRecord>) -> Mesh {
+    resolve_as_of(projects, &crate::clock::Clock::today(&crate::clock::SystemClock))
+}
+
+/// The mesh of `projects`, moved into it, with deprecations judged as of `today` (YYYY-MM-DD).
+pub fn resolve_as_of(mut projects: Vec<ProjectRecord>, today: &str) -> Mesh {
     // Every copy of a node, ranked; the first stands for it (see `rank`).
     let (winners, duplicates, packages, installed) = {
         let indexed: HashSet<&str> = projects.iter().map(|p| p.name.as_str()).collect();
@@ -198,7 +204,7 @@ pub fn resolve_owned(mut projects: Vec<ProjectRecord>) -> Mesh {
     edges.sort_by(|a, b| (&a.parent, &a.child).cmp(&(&b.parent, &b.child)));
     edges.dedup_by(|a, b| a.parent == b.parent && a.child == b.child);
 
-    let mut findings = findings::find(&nodes, &index, &edges);
+    let mut findings = findings::find(&nodes, &index, &edges, today);
     findings.extend(findings::duplicates(&nodes, &index, &duplicates));
     let counts = count(&defined, &nodes, &index, &edges, &findings);
     let project_cycles = project_cycles(&nodes, &index, &edges);

@@ -147,14 +147,18 @@ fn threads(docs: usize) -> usize {
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
 
 /// Writes a new index of `nodes` (with whole records) into `dir`.
-pub fn build<'a>(dir: &Path, nodes: impl ExactSizeIterator<Item = &'a ResolvedNode>) -> Result<(), SearchError> {
+/// Version states are judged as of `today` (YYYY-MM-DD).
+pub fn build<'a>(
+    dir: &Path,
+    nodes: impl ExactSizeIterator<Item = &'a ResolvedNode>,
+    today: &str,
+) -> Result<(), SearchError> {
     std::fs::create_dir_all(dir).map_err(|e| SearchError::Open(format!("{}: {e}", dir.display())))?;
     let (schema, f) = schema();
     let index = Index::create_in_dir(dir, schema)?;
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(threads(nodes.len()), WRITER_MEMORY)?;
-    let today = crate::mesh::today();
     for node in nodes {
-        writer.add_document(document(&f, node, &today))?;
+        writer.add_document(document(&f, node, today))?;
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
@@ -174,6 +178,7 @@ pub fn update<'a>(
     previous: &Path,
     remove: &[&str],
     add: impl Iterator<Item = &'a ResolvedNode>,
+    today: &str,
 ) -> Result<(), SearchError> {
     let (_, f) = schema();
     link_files(previous, dir).map_err(|e| SearchError::Open(format!("{}: {e}", dir.display())))?;
@@ -182,9 +187,8 @@ pub fn update<'a>(
     for id in remove {
         writer.delete_term(Term::from_field_text(f.unique_id, id));
     }
-    let today = crate::mesh::today();
     for node in add {
-        writer.add_document(document(&f, node, &today))?;
+        writer.add_document(document(&f, node, today))?;
     }
     writer.commit()?;
     writer.wait_merging_threads()?;

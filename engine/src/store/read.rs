@@ -6,16 +6,15 @@ use std::{
     sync::Mutex,
 };
 
-use model::dto::{
-    Column, Contract, ContractColumn, Finding, Freshness, NodeDetail, NodeLink, ProjectSummary, TestSummary,
-};
+use model::dto::{Finding, NodeLink, ProjectSummary, TestSummary};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
 use super::StoreError;
 
+mod lists;
 mod owners;
-mod views;
 use crate::mesh::NodeRecord;
+pub use lists::{GraphRows, Nodes, PackageInstall, Texts};
 
 /// How many idle connections the pool keeps.
 const POOL_SIZE: usize = 8;
@@ -30,7 +29,11 @@ pub struct Reader {
 
 impl Reader {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let reader = Reader { path: path.to_path_buf(), idle: Mutex::new(Vec::new()), today: crate::mesh::today() };
+        let reader = Reader {
+            path: path.to_path_buf(),
+            idle: Mutex::new(Vec::new()),
+            today: crate::clock::Clock::today(&crate::clock::SystemClock),
+        };
         // Fail now, not on the first request, if the file is not a database of this layout.
         let version = reader.with(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))?))?;
         if version != super::schema::SCHEMA_VERSION {
@@ -71,19 +74,21 @@ impl Reader {
 
     pub fn projects(&self) -> Result<Vec<ProjectSummary>, StoreError> {
         self.with(|c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT name, dbt_version, schema_version, generated_at, adapter_type, counts FROM projects ORDER BY name",
-            )?;
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {}, counts FROM projects ORDER BY name",
+                super::write::PROJECT_COLUMNS
+            ))?;
             let mut rows = stmt.query([])?;
             let mut out = Vec::new();
             while let Some(row) = rows.next()? {
-                let counts: String = row.get(5)?;
+                let project = super::write::project_row(row)?;
+                let counts: String = row.get(8)?;
                 out.push(ProjectSummary {
-                    name: row.get(0)?,
-                    dbt_version: row.get(1)?,
-                    schema_version: row.get(2)?,
-                    generated_at: row.get(3)?,
-                    adapter_type: row.get(4)?,
+                    name: project.name,
+                    dbt_version: project.dbt_version,
+                    schema_version: project.schema_version,
+                    generated_at: project.generated_at,
+                    adapter_type: project.adapter_type,
                     counts: serde_json::from_str(&counts)?,
                 });
             }
@@ -109,7 +114,8 @@ impl Reader {
         self.with(|c| Ok(c.query_row("SELECT count(*) FROM nodes", [], |r| r.get(0))?))
     }
 
-    pub fn node(&self, unique_id: &str) -> Result<Option<NodeDetail>, StoreError> {
+    /// A node as stored, with its neighbours, tests, findings and everything downstream.
+    pub fn node(&self, unique_id: &str) -> Result<Option<StoredNode>, StoreError> {
         self.with(|c| {
             let row = c
                 .prepare_cached(&format!(
@@ -136,29 +142,36 @@ impl Reader {
                     status,
                 })
                 .collect();
-            let findings = findings_of(c, unique_id)?;
-            let downstream = downstream_of(c, unique_id)?;
-            let mut used_by_projects: Vec<String> =
-                downstream.iter().map(|n| n.project.clone()).filter(|p| *p != project).collect();
-            used_by_projects.sort();
-            used_by_projects.dedup();
-            let used_by_exposures = downstream.into_iter().filter(|n| n.resource_type == "exposure").collect();
-            let version_state = record.version_state(&self.today).map(str::to_string);
-            let mut detail = detail(
+            Ok(Some(StoredNode {
                 project,
                 external,
                 record,
-                parents.into_iter().map(|n| n.0).collect(),
-                children.into_iter().map(|n| n.0).collect(),
+                parents: parents.into_iter().map(|n| n.0).collect(),
+                children: children.into_iter().map(|n| n.0).collect(),
                 tests,
-                findings,
-            );
-            detail.used_by_exposures = used_by_exposures;
-            detail.used_by_projects = used_by_projects;
-            detail.version_state = version_state;
-            Ok(Some(detail))
+                findings: findings_of(c, unique_id)?,
+                downstream: downstream_of(c, unique_id)?,
+            }))
         })
     }
+}
+
+/// A node as the store holds it, with what is read around it: what a node page is made from.
+#[derive(Debug, Clone)]
+pub struct StoredNode {
+    /// The project it belongs to, and whether it is only known from another project's refs.
+    pub project: String,
+    pub external: bool,
+    /// Its whole record, with the owners resolving the mesh gave it.
+    pub record: NodeRecord,
+    pub parents: Vec<NodeLink>,
+    /// Children other than tests.
+    pub children: Vec<NodeLink>,
+    /// Tests on it with their latest status.
+    pub tests: Vec<TestSummary>,
+    pub findings: Vec<Finding>,
+    /// Every node downstream of it, across projects (tests left out).
+    pub downstream: Vec<NodeLink>,
 }
 
 /// Joins a node (`n`) to its stored records (`p`): `p.record` whole, `p.light` without long texts.
@@ -253,95 +266,6 @@ fn findings_of_project(c: &Connection, project: Option<&str>) -> Result<Vec<Find
     )?;
     let rows = stmt.query_map([project], finding_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
-}
-
-fn detail(
-    project: String,
-    external: bool,
-    r: NodeRecord,
-    parents: Vec<NodeLink>,
-    children: Vec<NodeLink>,
-    tests: Vec<TestSummary>,
-    findings: Vec<Finding>,
-) -> NodeDetail {
-    let contract = Contract {
-        enforced: r.contract_enforced,
-        columns: r
-            .columns
-            .iter()
-            .filter_map(|c| {
-                Some(ContractColumn {
-                    name: c.name.clone(),
-                    contract_type: c.data_type.clone()?,
-                    catalog_type: c.catalog_type.clone(),
-                    constraints: c.constraints.clone(),
-                })
-            })
-            .collect(),
-        constraints: r.constraints.clone(),
-    };
-    let columns = r
-        .columns
-        .iter()
-        .cloned()
-        .map(|mut c: Column| {
-            c.type_mismatch =
-                matches!((&c.data_type, &c.catalog_type), (Some(a), Some(b)) if !crate::mesh::same_type(a, b));
-            c.tests = tests
-                .iter()
-                .filter(|t| t.column.as_deref().is_some_and(|col| col.eq_ignore_ascii_case(&c.name)))
-                .cloned()
-                .collect();
-            c
-        })
-        .collect();
-    let ref_snippet = if external { None } else { r.ref_snippet(&project) };
-    let meta =
-        if r.meta.is_empty() { String::new() } else { serde_json::to_string_pretty(&r.meta).unwrap_or_default() };
-    NodeDetail {
-        description_html: crate::markdown::render(&r.description),
-        version_state: None,
-        ref_snippet,
-        meta,
-        freshness: r.freshness.map(|f| Freshness {
-            status: f.status,
-            max_loaded_at: f.max_loaded_at,
-            snapshotted_at: f.snapshotted_at,
-            age_seconds: f.age_seconds,
-        }),
-        unique_id: r.unique_id,
-        name: r.name,
-        resource_type: r.resource_type,
-        project,
-        package: r.package,
-        description: r.description,
-        original_file_path: r.original_file_path,
-        external,
-        owners: r.owners,
-        group: r.group,
-        access: r.access,
-        version: r.version,
-        latest_version: r.latest_version,
-        deprecation_date: r.deprecation_date,
-        materialized: r.materialized,
-        relation_name: r.relation_name,
-        database: r.database,
-        schema: r.schema,
-        alias: r.alias,
-        tags: r.tags,
-        raw_code: r.raw_code,
-        compiled_code: r.compiled_code,
-        contract,
-        columns,
-        parents,
-        children,
-        tests,
-        status: r.status,
-        execution_time: r.execution_time,
-        used_by_exposures: Vec::new(),
-        used_by_projects: Vec::new(),
-        findings,
-    }
 }
 
 /// Every node downstream of `unique_id`, across projects (tests left out).

@@ -6,7 +6,7 @@ use std::{
     sync::Arc,
 };
 
-use server::{engine::Engine, indexer::index_paths, store::DataDir};
+use server::{engine::Engine, ingest::index_paths, store::DataDir};
 
 pub const PROJECTS: [&str; 4] = ["platform", "finance", "marketing", "exec_reporting"];
 

@@ -3,13 +3,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use model::dto::{Constraint, Owner};
+use model::dto::Constraint;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::super::StoreError;
-use crate::mesh::{FreshnessRecord, GroupRecord, NodeRecord, ProjectRecord, RefRecord, TestRecord};
+use crate::mesh::{ColumnRecord, GroupRecord, NodeRecord, ProjectRecord};
 
 /// One node as stored in `project_nodes`.
 pub struct StoredNode {
@@ -31,121 +30,83 @@ fn record_hash(json: &str) -> i64 {
     i64::from_le_bytes(digest[..8].try_into().unwrap_or_default())
 }
 
-fn is_false(b: &bool) -> bool {
-    !*b
+/// What a record's light form leaves out: descriptions, code, meta, database names,
+/// run times and node constraints, and columns unless a contract is enforced (the
+/// contract type finding reads them, without their descriptions). The light form is
+/// what resolving the mesh, the graph, the nodes table and the lists read; it reads
+/// back as a [`NodeRecord`] with these parts empty.
+#[derive(Default)]
+struct LongParts {
+    description: String,
+    raw_code: Option<String>,
+    compiled_code: Option<String>,
+    meta: serde_json::Map<String, serde_json::Value>,
+    database: Option<String>,
+    schema: Option<String>,
+    alias: Option<String>,
+    execution_time: Option<f64>,
+    constraints: Vec<Constraint>,
+    columns: Vec<ColumnRecord>,
 }
 
-/// A record's light form: what resolving the mesh, the graph, the nodes table and the
-/// lists read, with empty values left out. It reads back as a [`NodeRecord`] without
-/// descriptions, code, meta, database names and run times, and with columns only where
-/// a contract is enforced (the contract type finding reads them).
-#[derive(Serialize)]
-struct Light<'a> {
-    unique_id: &'a str,
-    name: &'a str,
-    resource_type: &'a str,
-    package: &'a str,
-    #[serde(skip_serializing_if = "is_false")]
-    injected: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    original_file_path: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    access: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    group: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    version: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    latest_version: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    deprecation_date: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    materialized: Option<&'a str>,
-    #[serde(skip_serializing_if = "is_false")]
-    contract_enforced: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    relation_name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    source_name: Option<&'a str>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    tags: &'a [String],
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    owners: &'a [Owner],
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    columns: Vec<LightColumn<'a>>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    depends_on: &'a [String],
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    refs: &'a [RefRecord],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    status: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    freshness: Option<&'a FreshnessRecord>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    test: Option<&'a TestRecord>,
+impl LongParts {
+    /// Takes the long parts out of `r`, leaving its light form.
+    fn take(r: &mut NodeRecord) -> Self {
+        let columns = std::mem::take(&mut r.columns);
+        if r.contract_enforced {
+            r.columns = columns
+                .iter()
+                .map(|c| ColumnRecord {
+                    name: c.name.clone(),
+                    description: String::new(),
+                    data_type: c.data_type.clone(),
+                    catalog_type: c.catalog_type.clone(),
+                    constraints: c.constraints.clone(),
+                })
+                .collect();
+        }
+        LongParts {
+            description: std::mem::take(&mut r.description),
+            raw_code: r.raw_code.take(),
+            compiled_code: r.compiled_code.take(),
+            meta: std::mem::take(&mut r.meta),
+            database: r.database.take(),
+            schema: r.schema.take(),
+            alias: r.alias.take(),
+            execution_time: r.execution_time.take(),
+            constraints: std::mem::take(&mut r.constraints),
+            columns,
+        }
+    }
+
+    /// Puts them back: `r` is whole again.
+    fn restore(self, r: &mut NodeRecord) {
+        r.description = self.description;
+        r.raw_code = self.raw_code;
+        r.compiled_code = self.compiled_code;
+        r.meta = self.meta;
+        r.database = self.database;
+        r.schema = self.schema;
+        r.alias = self.alias;
+        r.execution_time = self.execution_time;
+        r.constraints = self.constraints;
+        r.columns = self.columns;
+    }
 }
 
-#[derive(Serialize)]
-struct LightColumn<'a> {
-    name: &'a str,
-    description: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    data_type: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    catalog_type: Option<&'a str>,
-    constraints: &'a [Constraint],
-}
-
-fn light_json(r: &NodeRecord) -> serde_json::Result<String> {
-    let columns = if r.contract_enforced {
-        r.columns
-            .iter()
-            .map(|c| LightColumn {
-                name: &c.name,
-                description: "",
-                data_type: c.data_type.as_deref(),
-                catalog_type: c.catalog_type.as_deref(),
-                constraints: &c.constraints,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    serde_json::to_string(&Light {
-        unique_id: &r.unique_id,
-        name: &r.name,
-        resource_type: &r.resource_type,
-        package: &r.package,
-        injected: r.injected,
-        original_file_path: r.original_file_path.as_deref(),
-        access: r.access.as_deref(),
-        group: r.group.as_deref(),
-        version: r.version.as_deref(),
-        latest_version: r.latest_version.as_deref(),
-        deprecation_date: r.deprecation_date.as_deref(),
-        materialized: r.materialized.as_deref(),
-        contract_enforced: r.contract_enforced,
-        relation_name: r.relation_name.as_deref(),
-        source_name: r.source_name.as_deref(),
-        tags: &r.tags,
-        owners: &r.owners,
-        columns,
-        depends_on: &r.depends_on,
-        refs: &r.refs,
-        status: r.status.as_deref(),
-        freshness: r.freshness.as_ref(),
-        test: r.test.as_ref(),
-    })
-}
-
-fn stored(r: &NodeRecord) -> serde_json::Result<StoredNode> {
+/// A record in both its stored forms: the whole, then (with its long parts taken out
+/// for a moment, so nothing is copied) the light.
+fn stored(r: &mut NodeRecord) -> serde_json::Result<StoredNode> {
     let record = serde_json::to_string(r)?;
     let hash = record_hash(&record);
-    Ok(StoredNode { light: light_json(r)?, record, hash })
+    let long = LongParts::take(r);
+    let light = serde_json::to_string(r);
+    long.restore(r);
+    Ok(StoredNode { light: light?, record, hash })
 }
 
 fn stored_project(p: &mut ProjectRecord) -> serde_json::Result<StoredProject> {
-    let nodes = p.nodes.iter().map(|n| Ok((n.unique_id.clone(), stored(n)?))).collect::<serde_json::Result<_>>()?;
+    let nodes = p.nodes.iter_mut().map(|n| Ok((n.unique_id.clone(), stored(n)?))).collect::<serde_json::Result<_>>()?;
     let row = ProjectRecord {
         name: p.name.clone(),
         artifact_path: p.artifact_path.clone(),
@@ -209,27 +170,33 @@ pub fn insert_project(conn: &mut Connection, stored: &StoredProject) -> Result<(
     Ok(())
 }
 
+/// The `projects` columns [`project_row`] reads, in its order.
+pub(in crate::store) const PROJECT_COLUMNS: &str =
+    "name, artifact_path, checksum, dbt_version, schema_version, generated_at, adapter_type, groups";
+
+/// A project (without nodes) from a row that starts with [`PROJECT_COLUMNS`].
+pub(in crate::store) fn project_row(row: &rusqlite::Row) -> Result<ProjectRecord, StoreError> {
+    let groups: String = row.get(7)?;
+    Ok(ProjectRecord {
+        name: row.get(0)?,
+        artifact_path: row.get(1)?,
+        checksum: row.get(2)?,
+        dbt_version: row.get(3)?,
+        schema_version: row.get(4)?,
+        generated_at: row.get(5)?,
+        adapter_type: row.get(6)?,
+        groups: serde_json::from_str::<Vec<GroupRecord>>(&groups)?,
+        nodes: Vec::new(),
+    })
+}
+
 /// Every stored project, without nodes, by name.
 fn load_projects(conn: &Connection) -> Result<Vec<ProjectRecord>, StoreError> {
-    let mut stmt = conn.prepare(
-        "SELECT name, artifact_path, checksum, dbt_version, schema_version, generated_at, adapter_type, groups
-         FROM projects ORDER BY name",
-    )?;
+    let mut stmt = conn.prepare(&format!("SELECT {PROJECT_COLUMNS} FROM projects ORDER BY name"))?;
     let mut rows = stmt.query([])?;
     let mut projects = Vec::new();
     while let Some(row) = rows.next()? {
-        let groups: String = row.get(7)?;
-        projects.push(ProjectRecord {
-            name: row.get(0)?,
-            artifact_path: row.get(1)?,
-            checksum: row.get(2)?,
-            dbt_version: row.get(3)?,
-            schema_version: row.get(4)?,
-            generated_at: row.get(5)?,
-            adapter_type: row.get(6)?,
-            groups: serde_json::from_str::<Vec<GroupRecord>>(&groups)?,
-            nodes: Vec::new(),
-        });
+        projects.push(project_row(row)?);
     }
     Ok(projects)
 }
@@ -291,15 +258,15 @@ mod tests {
             description: "long".into(),
             raw_code: Some("select 1".into()),
             compiled_code: Some("select 1".into()),
-            columns: vec![model::dto::Column { name: "id".into(), description: "the id".into(), ..Default::default() }],
+            columns: vec![ColumnRecord { name: "id".into(), description: "the id".into(), ..Default::default() }],
             tags: vec!["t".into()],
             ..NodeRecord::default()
         };
         record.meta.insert("k".into(), serde_json::json!(1));
-        let light: NodeRecord = serde_json::from_str(&stored(&record).unwrap().light).unwrap();
+        let light: NodeRecord = serde_json::from_str(&stored(&mut record).unwrap().light).unwrap();
         assert!(light.columns.is_empty(), "columns are kept only under an enforced contract");
         record.contract_enforced = true;
-        let stored = stored(&record).unwrap();
+        let stored = stored(&mut record).unwrap();
         let light: NodeRecord = serde_json::from_str(&stored.light).unwrap();
         assert_eq!((light.description.as_str(), light.raw_code, light.compiled_code), ("", None, None));
         assert!(light.meta.is_empty());
@@ -310,5 +277,6 @@ mod tests {
         let whole: NodeRecord = serde_json::from_str(&stored.record).unwrap();
         assert_eq!(whole.description, "long");
         assert_eq!(stored.hash, record_hash(&stored.record));
+        assert_eq!(record.description, "long", "the record is whole again once stored");
     }
 }
