@@ -15,7 +15,7 @@ pub use code_block::CodeBlock;
 pub use copy_button::CopyButton;
 pub use error_panel::ErrorPanel;
 pub use header::Header;
-pub use lineage_graph::{LineageGraph, ViewSettings};
+pub use lineage_graph::{expand_key, LineageGraph, ViewSettings};
 pub use loaded::loaded;
 pub use missing::Missing;
 pub use node_link::NodeLinkList;

@@ -16,6 +16,24 @@ pub const LENSES: [(&str, &str); 6] = [
 const PALETTE: [&str; 10] =
     ["#4c78a8", "#f58518", "#54a24b", "#b279a2", "#e45756", "#72b7b2", "#eeca3b", "#9d755d", "#ff9da6", "#bab0ac"];
 
+/// Project colours: 15 hues apart in hue or lightness, each dark enough under white
+/// text, given in the mesh's project order so 15 projects never share one.
+const PROJECT_PALETTE: [&str; 15] = [
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#a5a60f", "#17a2b8", "#393b79",
+    "#637939", "#8c6d31", "#843c39", "#7b4173", "#0b7a75",
+];
+
+/// A lens value's colour in a view whose mesh has `projects` (sorted): projects by
+/// their place in the mesh, everything else as [`lens_colour`] says.
+pub fn colour_in(lens: &str, value: &str, projects: &[String]) -> &'static str {
+    if matches!(lens, "project" | "") {
+        if let Ok(i) = projects.binary_search_by(|p| p.as_str().cmp(value)) {
+            return PROJECT_PALETTE[i % PROJECT_PALETTE.len()];
+        }
+    }
+    lens_colour(lens, value)
+}
+
 /// The lenses of a review's graph: what a change reaches, by project, by owner.
 pub const REVIEW_LENSES: [(&str, &str); 3] = [("impact", "Impact"), ("project", "Project"), ("owner", "Owner")];
 
@@ -74,5 +92,18 @@ mod tests {
         assert_eq!(lens_value("contract", &node), "enforced");
         assert_eq!(lens_value("access", &node), "none");
         assert_eq!(lens_value("bogus", &node), "p");
+    }
+
+    #[test]
+    fn twelve_projects_get_twelve_colours() {
+        let projects: Vec<String> = (0..15).map(|i| format!("project_{i:02}")).collect();
+        let colours: std::collections::HashSet<&str> =
+            projects.iter().map(|p| colour_in("project", p, &projects)).collect();
+        assert_eq!(colours.len(), 15);
+        // The demo's four projects, which the hash gave two browns.
+        let demo: Vec<String> = ["exec_reporting", "finance", "marketing", "platform"].map(String::from).to_vec();
+        let colours: std::collections::HashSet<&str> = demo.iter().map(|p| colour_in("project", p, &demo)).collect();
+        assert_eq!(colours.len(), 4);
+        assert_eq!(colour_in("access", "public", &demo), "#2e9e5b", "other lenses keep their meanings");
     }
 }

@@ -35,12 +35,20 @@ pub fn project_href(project: &str) -> String {
 /// A lineage view: the selector, exclusion, lens and expanded fan-outs in the URL,
 /// so every view can be shared.
 pub fn lineage_href(select: &str, exclude: &str, lens: &str, expanded: &[String]) -> String {
+    lineage_view_href(select, exclude, lens, "", expanded)
+}
+
+/// [`lineage_href`] with a grouping (`group=`); auto, the default, is left out.
+pub fn lineage_view_href(select: &str, exclude: &str, lens: &str, group: &str, expanded: &[String]) -> String {
     let mut href = format!("/lineage?select={}", encode(select));
     if !exclude.is_empty() {
         href.push_str(&format!("&exclude={}", encode(exclude)));
     }
     if !lens.is_empty() && lens != "project" {
         href.push_str(&format!("&lens={}", encode(lens)));
+    }
+    if !group.is_empty() && group != "auto" {
+        href.push_str(&format!("&group={}", encode(group)));
     }
     if !expanded.is_empty() {
         href.push_str(&format!("&expand={}", encode(&expanded.join(","))));
@@ -71,6 +79,11 @@ mod tests {
         assert_eq!(
             lineage_href("a", "b", "access", &["x".into(), "y".into()]),
             "/lineage?select=a&exclude=b&lens=access&expand=x%2Cy"
+        );
+        assert_eq!(lineage_view_href("a", "", "", "auto", &[]), "/lineage?select=a");
+        assert_eq!(
+            lineage_view_href("a", "", "", "folder", &["group:folder:p:models/x".into()]),
+            "/lineage?select=a&group=folder&expand=group%3Afolder%3Ap%3Amodels%2Fx"
         );
     }
 

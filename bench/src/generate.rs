@@ -5,6 +5,7 @@ mod ids;
 mod macros;
 mod manifest;
 pub mod plan;
+pub mod real_scale;
 pub mod shapes;
 mod sql;
 mod vocab;
@@ -33,6 +34,8 @@ pub struct MeshSpec {
     pub models: usize,
     pub seed: u64,
     pub shapes: bool,
+    /// Add the five real-scale projects (see [`real_scale`]).
+    pub real_scale: bool,
 }
 
 pub fn plan(spec: &MeshSpec) -> MeshPlan {
@@ -40,6 +43,12 @@ pub fn plan(spec: &MeshSpec) -> MeshPlan {
     if spec.shapes {
         let index = mesh.projects.len();
         mesh.projects.push(shapes::plan(index));
+    }
+    if spec.real_scale {
+        for chain in 0..real_scale::CHAINS.len() {
+            let index = mesh.projects.len();
+            mesh.projects.push(real_scale::plan(chain, index));
+        }
     }
     mesh
 }

@@ -170,8 +170,13 @@ pub fn load(args: LoadArgs) -> anyhow::Result<()> {
         args.duration
     );
     let mixed = hostile::mixed_load(server.addr, &paths, &hostile_paths, MIXED_CONNECTIONS, seconds, HOSTILE_EVERY);
-    let upload_spec =
-        generate::MeshSpec { projects: 1, models: args.upload_models, seed: args.mesh.seed, shapes: false };
+    let upload_spec = generate::MeshSpec {
+        projects: 1,
+        models: args.upload_models,
+        seed: args.mesh.seed,
+        shapes: false,
+        real_scale: false,
+    };
     let upload_mesh = server::prepare_mesh(&args.mesh.work, &upload_spec)?;
     let upload_file = upload_mesh.dirs[0].join("manifest.json");
     eprintln!("{} concurrent uploads of {}", args.uploads, upload_file.display());

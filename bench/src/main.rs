@@ -53,6 +53,10 @@ struct GenerateArgs {
     /// Add the `shapes` project: a node with 1,000 children and a chain 200 deep.
     #[arg(long)]
     shapes: bool,
+    /// Add five projects shaped like the largest public mesh: 10,000 shared sources
+    /// each, linked both ways by source(), and a mart with 1,000 ancestors.
+    #[arg(long)]
+    real_scale: bool,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -63,6 +67,7 @@ fn main() -> anyhow::Result<()> {
                 models: args.models,
                 seed: args.seed,
                 shapes: args.shapes,
+                real_scale: args.real_scale,
             };
             let generated = generate::generate(&spec, &args.out)?;
             println!(

@@ -40,7 +40,7 @@ pub struct MeshArgs {
 
 impl MeshArgs {
     pub fn spec(&self) -> MeshSpec {
-        MeshSpec { projects: self.projects, models: self.models, seed: self.seed, shapes: false }
+        MeshSpec { projects: self.projects, models: self.models, seed: self.seed, shapes: false, real_scale: false }
     }
 }
 

@@ -32,11 +32,12 @@ const GENERATOR_VERSION: u32 = 1;
 /// The mesh of `spec` under `work`, generated unless an identical one is there.
 pub fn prepare_mesh(work: &Path, spec: &MeshSpec) -> anyhow::Result<Mesh> {
     let dir = work.join(format!(
-        "mesh-p{}-m{}-s{}{}",
+        "mesh-p{}-m{}-s{}{}{}",
         spec.projects,
         spec.models,
         spec.seed,
-        if spec.shapes { "-shapes" } else { "" }
+        if spec.shapes { "-shapes" } else { "" },
+        if spec.real_scale { "-real" } else { "" }
     ));
     let marker = dir.join("GENERATED");
     let wanted = format!("generator {GENERATOR_VERSION}\n");

@@ -16,7 +16,7 @@ use crate::{
     clock::{Clock, SystemClock},
     diff::{self, Base},
     generation_error::GenerationError,
-    graph::{view, MeshGraph},
+    graph::{group::Grouping, view, MeshGraph},
     limits::{check_chars, check_range, Limits},
     mesh::ProjectRecord,
     present,
@@ -47,16 +47,25 @@ impl Generation {
         select: &str,
         exclude: &str,
         collapse: bool,
+        grouping: Grouping,
         expanded: &[String],
+        limits: &Limits,
     ) -> Result<Arc<LineageView>, Error> {
         let mut expanded_sorted = expanded.to_vec();
         expanded_sorted.sort();
-        let key = format!("{select}\u{0}{exclude}\u{0}{collapse}\u{0}{}", expanded_sorted.join("\u{0}"));
+        let key = format!(
+            "{select}\u{0}{exclude}\u{0}{collapse}\u{0}{}\u{0}{}",
+            grouping.as_str(),
+            expanded_sorted.join("\u{0}")
+        );
         if let Some(hit) = self.lineage_cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(hit);
         }
         let expanded: HashSet<String> = expanded.iter().cloned().collect();
-        let view = Arc::new(view::lineage_view(&self.graph, select, exclude, collapse, &expanded).map_err(view_error)?);
+        let view = Arc::new(
+            view::lineage_view(&self.graph, select, exclude, collapse, grouping, &expanded, limits)
+                .map_err(view_error)?,
+        );
         if let Ok(mut cache) = self.lineage_cache.lock() {
             if cache.len() >= LINEAGE_CACHE {
                 cache.clear();
@@ -185,6 +194,7 @@ impl Engine {
         select: &str,
         exclude: &str,
         collapse: bool,
+        group: &str,
         expand: &str,
     ) -> Result<Arc<LineageView>, Error> {
         if select.trim().is_empty() {
@@ -193,7 +203,11 @@ impl Engine {
         self.limits.check_selector("select", select)?;
         self.limits.check_selector("exclude", exclude)?;
         let expanded = self.limits.expand_list(expand)?;
-        self.generation()?.lineage(select, exclude, collapse, &expanded)
+        let grouping = Grouping::parse(group).ok_or_else(|| {
+            let shown: String = group.chars().take(40).collect();
+            Error::parameter("group", format!("must be one of {}, not {shown:?}", Grouping::allowed()))
+        })?;
+        self.generation()?.lineage(select, exclude, collapse, grouping, &expanded, &self.limits)
     }
 }
 
@@ -201,7 +215,7 @@ fn view_error(e: view::ViewError) -> Error {
     match e {
         view::ViewError::Select(e) => Error::parameter("select", e),
         view::ViewError::Exclude(e) => Error::parameter("exclude", e),
-        e @ view::ViewError::TooLarge(_) => Error::parameter("select", e),
+        e @ view::ViewError::TooLarge(..) => Error::parameter("select", e),
     }
 }
 
@@ -305,8 +319,8 @@ impl Catalog for Engine {
         self.generation()?.reader.owner(key).map_err(Error::internal)
     }
 
-    fn lineage(&self, select: &str, exclude: &str, expand: &str) -> Result<LineageView, Error> {
-        Ok((*self.lineage_view(select, exclude, true, expand)?).clone())
+    fn lineage(&self, select: &str, exclude: &str, group: &str, expand: &str) -> Result<LineageView, Error> {
+        Ok((*self.lineage_view(select, exclude, true, group, expand)?).clone())
     }
 
     fn mesh(&self) -> Result<MeshView, Error> {

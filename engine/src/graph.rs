@@ -1,6 +1,7 @@
 //! The mesh as a petgraph graph: loaded from SQLite with each generation, walked by
 //! dbt selectors, laid out for the lineage view.
 
+pub mod group;
 pub mod layout;
 pub mod selector;
 pub mod view;
@@ -33,6 +34,8 @@ pub struct GraphNode {
     pub contract_enforced: bool,
     pub owners: Vec<String>,
     pub source_name: Option<String>,
+    /// The warehouse schema the node is built in (or a source read from).
+    pub schema: Option<String>,
     pub external: bool,
     /// Latest run status of the node itself.
     pub status: Option<String>,
@@ -72,6 +75,7 @@ impl GraphNode {
             contract_enforced: r.contract_enforced,
             owners,
             source_name: r.source_name,
+            schema: r.schema,
             external,
             status: r.status,
             test_status: None,
@@ -88,6 +92,8 @@ pub struct MeshGraph {
     pub follow_inferred: bool,
     /// (installer, installed project, nodes carried) of every package install.
     pub packages: Vec<(String, String, u64)>,
+    /// Every project, sorted: the order lineage views give project colours in.
+    pub projects: Vec<String>,
 }
 
 impl MeshGraph {
@@ -125,7 +131,9 @@ impl MeshGraph {
             }
         }
         let keys = SelectorKeys::new(&graph);
-        MeshGraph { graph, by_id, keys, follow_inferred: true, packages: Vec::new() }
+        let projects: std::collections::BTreeSet<&str> = graph.node_weights().map(|n| n.project.as_str()).collect();
+        let projects = projects.into_iter().map(str::to_string).collect();
+        MeshGraph { graph, by_id, keys, follow_inferred: true, packages: Vec::new(), projects }
     }
 
     /// The graph of a generation as its store holds it, with version states as of

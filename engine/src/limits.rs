@@ -23,8 +23,12 @@ pub struct Limits {
     pub selector_depth: usize,
     /// Node ids in a lineage view's `expand` list.
     pub expand_ids: usize,
-    /// Nodes a laid-out lineage view draws; the rest is accounted for, not drawn.
+    /// Items (nodes and groups) a laid-out lineage view fits before `group=auto` puts
+    /// nodes into groups.
     pub view_nodes: usize,
+    /// Items a laid-out view draws whatever the grouping: the last resort, past which
+    /// the nodes furthest from the focus are cut (and counted).
+    pub view_nodes_cap: usize,
     /// Nodes `collapse=false` returns.
     pub view_nodes_uncollapsed: usize,
     /// Bytes of one diff upload (all its manifests).
@@ -53,7 +57,8 @@ impl Limits {
         selector_terms: 256,
         selector_depth: 10_000,
         expand_ids: 200,
-        view_nodes: 400,
+        view_nodes: 200,
+        view_nodes_cap: 5_000,
         view_nodes_uncollapsed: 20_000,
         upload_bytes: 512 * 1024 * 1024,
         uploads_at_once: 2,

@@ -188,6 +188,7 @@ fn limit_rows(l: &Limits) -> Vec<(&'static str, String)> {
         ("selector_depth", l.selector_depth.to_string()),
         ("expand_ids", l.expand_ids.to_string()),
         ("view_nodes", l.view_nodes.to_string()),
+        ("view_nodes_cap", l.view_nodes_cap.to_string()),
         ("view_nodes_uncollapsed", l.view_nodes_uncollapsed.to_string()),
         ("upload_bytes", l.upload_bytes.to_string()),
         ("uploads_at_once", l.uploads_at_once.to_string()),

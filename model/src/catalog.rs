@@ -21,10 +21,11 @@ pub trait Catalog: Send + Sync + 'static {
     fn groups(&self) -> Result<Vec<GroupView>, Error>;
     fn versions(&self) -> Result<VersionsView, Error>;
     fn governance(&self) -> Result<GovernanceView, Error>;
-    /// A laid-out lineage view. `expand` is a comma-separated list of node ids whose
-    /// fan-outs are drawn in full. A selector mistake is a `bad_request` naming
-    /// `select` or `exclude`.
-    fn lineage(&self, select: &str, exclude: &str, expand: &str) -> Result<LineageView, Error>;
+    /// A laid-out lineage view. `group` is auto (or empty), project, folder, source,
+    /// schema, type or none; `expand` is a comma-separated list of node ids whose
+    /// fan-outs are drawn in full and of group ids drawn node by node. A selector
+    /// mistake is a `bad_request` naming `select` or `exclude`.
+    fn lineage(&self, select: &str, exclude: &str, group: &str, expand: &str) -> Result<LineageView, Error>;
     fn mesh(&self) -> Result<MeshView, Error>;
     fn owners(&self) -> Result<Vec<OwnerSummary>, Error>;
     fn owner(&self, key: &str) -> Result<Option<OwnerDetail>, Error>;

@@ -408,6 +408,19 @@ pub struct LineageNode {
     pub focus: bool,
     /// For a "+N more" node: the ids it holds.
     pub collapsed: Option<Vec<String>>,
+    /// A group node (`"type": "group"`): how many nodes it holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    /// What it groups by: project, folder, source, schema, type, or children/parents
+    /// (a fan-out of one node).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_kind: Option<String>,
+    /// What it holds, counted: "ethereum · 312 sources".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Its nodes by resource type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breakdown: Option<std::collections::BTreeMap<String, u64>>,
     /// On a review's graph: changed_breaking, changed or downstream.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impact: Option<String>,
@@ -425,6 +438,9 @@ pub struct LineageEdge {
     pub target: String,
     /// ref, cross_project or inferred.
     pub kind: String,
+    /// An edge to or from a group node: how many edges of the graph it stands for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -437,9 +453,21 @@ pub struct LineageView {
     pub selected: u64,
     /// How many of those are held in "+N more" nodes.
     pub collapsed: u64,
-    /// How many were left out to keep the view readable, and why.
+    /// How many were left out to keep the view readable, and why: only past the hard
+    /// cap, whatever the grouping.
     pub cut: u64,
     pub cut_reason: Option<String>,
+    /// The grouping the view was asked for: auto, project, folder, source, schema,
+    /// type or none.
+    #[serde(default)]
+    pub grouping: String,
+    /// How many selected nodes are inside group nodes (fan-outs included), so
+    /// `selected` = drawn nodes + `grouped` + `cut`.
+    #[serde(default)]
+    pub grouped: u64,
+    /// Every project of the mesh, in the order their colours are given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub projects: Vec<String>,
     pub width: f64,
     pub height: f64,
 }

@@ -20,7 +20,7 @@ use std::{
 
 use serde_json::{json, Value};
 use server::{
-    graph::{selector, view::lineage_view, MeshGraph},
+    graph::{group::Grouping, selector, view::lineage_view, MeshGraph},
     ingest::index_paths,
     mesh::{load_project, ArtifactSet, ProjectRecord},
     search::{query, SearchIndex},
@@ -682,7 +682,9 @@ fn graph_of(data: &DataDir) -> MeshGraph {
 
 fn lineage_ids(graph: MeshGraph, select: &'static str) -> Vec<String> {
     within(Duration::from_secs(20), select, move || {
-        let view = lineage_view(&graph, select, "", true, &HashSet::new()).unwrap();
+        let view =
+            lineage_view(&graph, select, "", true, Grouping::Auto, &HashSet::new(), &server::limits::Limits::DEFAULT)
+                .unwrap();
         let mut ids: Vec<String> = view.nodes.into_iter().map(|n| n.id).collect();
         ids.sort();
         ids
@@ -950,8 +952,24 @@ fn odd_selectors_and_search_queries_never_panic() {
     for input in inputs {
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             let _ = selector::parse(input).map(|s| graph.select(&s, None));
-            let _ = lineage_view(&graph, input, input, true, &HashSet::new());
-            let _ = lineage_view(&graph, "fct_orders", input, false, &HashSet::new());
+            let _ = lineage_view(
+                &graph,
+                input,
+                input,
+                true,
+                Grouping::Auto,
+                &HashSet::new(),
+                &server::limits::Limits::DEFAULT,
+            );
+            let _ = lineage_view(
+                &graph,
+                "fct_orders",
+                input,
+                false,
+                Grouping::None,
+                &HashSet::new(),
+                &server::limits::Limits::DEFAULT,
+            );
             query::parse(input).free_text();
             search.search(input, 10, 0).unwrap();
             search.search(&format!("owner:{input} {input}"), 10, 10).unwrap();

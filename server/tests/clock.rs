@@ -20,7 +20,7 @@ fn engine_on(instant: &str) -> (tempfile::TempDir, Engine) {
 /// lineage graph.
 fn v1_states(engine: &Engine) -> (Option<String>, Option<String>) {
     let page = engine.node("model.platform.dim_customers.v1").unwrap().unwrap().version_state;
-    let view = engine.lineage("model.platform.dim_customers.v1", "", "").unwrap();
+    let view = engine.lineage("model.platform.dim_customers.v1", "", "", "").unwrap();
     let graph = view.nodes.iter().find(|n| n.id == "model.platform.dim_customers.v1").unwrap().version_state.clone();
     (page, graph)
 }
@@ -32,7 +32,7 @@ fn pages_and_the_graph_judge_versions_by_the_generation_s_date() {
     let (_tmp, after) = engine_on("2025-07-01T00:00:00Z");
     assert_eq!(v1_states(&after), (Some("deprecated".into()), Some("deprecated".into())));
     let deprecated: Vec<String> =
-        after.lineage("version:deprecated", "", "").unwrap().nodes.into_iter().map(|n| n.id).collect();
+        after.lineage("version:deprecated", "", "", "").unwrap().nodes.into_iter().map(|n| n.id).collect();
     assert_eq!(deprecated, ["model.platform.dim_customers.v1"], "selectors see the same date");
 }
 

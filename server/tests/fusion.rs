@@ -44,7 +44,7 @@ async fn what_dbt_2_writes_differently_reads_as_the_same_model() {
     let seed = engine.node("seed.core.raw_customers").unwrap().unwrap();
     assert_eq!(seed.materialized.as_deref(), Some("seed"));
     assert_eq!(seed.status.as_deref(), Some("success"), "run_results say `Succeeded`, status `success`");
-    let lineage = engine.lineage("+dim_customers", "", "").unwrap();
+    let lineage = engine.lineage("+dim_customers", "", "", "").unwrap();
     let in_view = lineage.nodes.iter().find(|n| n.id == "seed.core.raw_customers").unwrap();
     assert_eq!(in_view.materialized.as_deref(), Some("seed"));
 

@@ -15,6 +15,8 @@ export const root = path.resolve(here, "../..");
 export const screenshots = path.join(root, "tests/screenshots");
 
 export const bin = process.env.MESHLENS_BIN ?? path.join(root, "target/debug/meshlens");
+/** The benchmark's mesh generator (`meshlens-bench generate`), for meshes at real scale. */
+export const benchBin = process.env.MESHLENS_BENCH_BIN ?? path.join(root, "target/debug/meshlens-bench");
 export const demoArtifacts = path.join(root, "tests/demo-mesh/artifacts");
 
 const CHROMIUM_FLAGS = [

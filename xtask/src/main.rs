@@ -276,8 +276,11 @@ fn test() -> Result {
     build(false)?;
     step("cargo test");
     run(Command::new(cargo()).args(["test", "--workspace", "--exclude", "frontend"]))?;
+    step("the benchmark's mesh generator, for the browser tests at real scale");
+    run(Command::new(cargo()).args(["build", "--package", "bench", "--bin", "meshlens-bench"]))?;
     step("browser tests (Debian chromium, JavaScript on and off)");
     run(Command::new("node")
         .args(["--test", "--test-concurrency=1", "tests/browser/"])
-        .env("MESHLENS_BIN", target_dir().join("debug/meshlens")))
+        .env("MESHLENS_BIN", target_dir().join("debug/meshlens"))
+        .env("MESHLENS_BENCH_BIN", target_dir().join("debug/meshlens-bench")))
 }

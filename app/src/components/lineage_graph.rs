@@ -1,17 +1,21 @@
+mod minimap;
+mod node_box;
+pub use node_box::expand_key;
+mod pan_zoom;
+
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use crate::{
-    dto::{LineageNode, LineageView},
-    lineage_style::{edge_style, lens_colour, lens_value},
-    links::lineage_href,
-};
+use crate::{dto::LineageView, lineage_style::edge_style};
+use minimap::Minimap;
+use node_box::NodeBox;
+use pan_zoom::{Camera, Level};
 
-const W: f64 = 220.0;
-const H: f64 = 38.0;
-const PAD: f64 = 24.0;
+pub(crate) const W: f64 = 220.0;
+pub(crate) const H: f64 = 38.0;
+pub(crate) const PAD: f64 = 24.0;
 
 /// Where a click on the graph leads: the view's own settings, so a focused or
 /// expanded view keeps them.
@@ -19,29 +23,36 @@ const PAD: f64 = 24.0;
 pub struct ViewSettings {
     pub exclude: String,
     pub lens: String,
+    /// `group=`: empty is auto.
+    pub group: String,
     pub expanded: Vec<String>,
 }
 
-/// The lineage graph as SVG. Server-rendered it is a static picture; hydrated it pans
-/// (drag), zooms (wheel, around the cursor), fits, highlights a node's paths on hover,
-/// focuses a node on click and expands a "+N more" node.
+/// The lineage graph as SVG, drawn at its natural size (labels at 13 and 11 CSS px).
+/// Server-rendered it scrolls; hydrated it opens on the focus, pans (drag), zooms
+/// (wheel, around the cursor) with detail added as labels become legible, fits,
+/// highlights a node's paths on hover, focuses a node on click and opens a group.
+/// A minimap shows the whole view and where the frame is.
 #[component]
 pub fn LineageGraph(
     view: LineageView,
     settings: ViewSettings,
     #[prop(default = false)] compact: bool,
 ) -> impl IntoView {
-    let (tx, set_tx) = signal(0.0f64);
-    let (ty, set_ty) = signal(0.0f64);
-    let (scale, set_scale) = signal(1.0f64);
     let (hovered, set_hovered) = signal(None::<String>);
-    let drag = StoredValue::new(None::<(f64, f64, f64, f64)>);
+    let frame_ref = NodeRef::<leptos::html::Div>::new();
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
     let download_ref = NodeRef::<leptos::html::A>::new();
-    let navigate = use_navigate();
-
     let (width, height) = (view.width + 2.0 * PAD, view.height + 2.0 * PAD);
-    // Paths through each node, for hover highlighting.
+    let camera = Camera::new(frame_ref, width, height);
+
+    // Open on the focus (or the first node) once the frame's size is known.
+    let start =
+        view.nodes.iter().find(|n| n.focus).or(view.nodes.first()).map(|n| (n.x.unwrap_or(0.0), n.y.unwrap_or(0.0)));
+    Effect::new(move |_| camera.open_at(start));
+
+    // Paths through the hovered node are lit, the rest dimmed: one pass over the drawn
+    // items when the hovered node changes, not a reactive class on each.
     let mut down: HashMap<String, Vec<String>> = HashMap::new();
     let mut up: HashMap<String, Vec<String>> = HashMap::new();
     for e in &view.edges {
@@ -62,50 +73,41 @@ pub fn LineageGraph(
         }
         seen
     };
-    let lit = Memo::new(move |_| hovered.get().map(|h| reach(&h)));
+    Effect::new(move |_| {
+        let lit = hovered.get().map(|h| reach(&h));
+        #[cfg(feature = "hydrate")]
+        if let Some(svg) = svg_ref.get_untracked() {
+            highlight(&svg, lit.as_ref());
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = lit;
+    });
 
-    // Client pixels to SVG user units (the viewBox is fitted with xMinYMin meet).
-    let to_user = move |client_x: f64, client_y: f64| -> Option<(f64, f64, f64)> {
-        let svg = svg_ref.get_untracked()?;
-        let rect = svg.get_bounding_client_rect();
-        if rect.width() <= 0.0 || rect.height() <= 0.0 {
-            return None;
+    // Hovers and clicks of every item, handled once for the whole graph.
+    let on_over = move |ev: leptos::ev::MouseEvent| {
+        if camera.is_still() {
+            set_hovered.set(item_of(&ev, "data-id"));
         }
-        let k = (width / rect.width()).max(height / rect.height());
-        Some(((client_x - rect.left()) * k - PAD, (client_y - rect.top()) * k - PAD, k))
     };
-    let on_wheel = move |ev: leptos::ev::WheelEvent| {
+    let on_out = move |ev: leptos::ev::MouseEvent| {
+        if camera.is_still() && (ev.related_target().is_none() || item_of(&ev, "data-id").is_some()) {
+            set_hovered.set(None);
+        }
+    };
+    let navigate = use_navigate();
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(href) = item_of(&ev, "href") else { return };
+        // The end of a drag over a node is not a click on it; a modified click is the
+        // browser's (a new tab).
+        if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.button() != 0 {
+            return;
+        }
         ev.prevent_default();
-        let Some((ux, uy, _)) = to_user(f64::from(ev.client_x()), f64::from(ev.client_y())) else { return };
-        let old = scale.get_untracked();
-        let new = (old * if ev.delta_y() < 0.0 { 1.2 } else { 1.0 / 1.2 }).clamp(0.05, 8.0);
-        let f = new / old;
-        set_tx.set(ux - (ux - tx.get_untracked()) * f);
-        set_ty.set(uy - (uy - ty.get_untracked()) * f);
-        set_scale.set(new);
-    };
-    let on_down = move |ev: leptos::ev::PointerEvent| {
-        drag.set_value(Some((
-            f64::from(ev.client_x()),
-            f64::from(ev.client_y()),
-            tx.get_untracked(),
-            ty.get_untracked(),
-        )));
-    };
-    let on_move = move |ev: leptos::ev::PointerEvent| {
-        if let Some((x0, y0, tx0, ty0)) = drag.get_value() {
-            if let Some((_, _, k)) = to_user(f64::from(ev.client_x()), f64::from(ev.client_y())) {
-                set_tx.set(tx0 + (f64::from(ev.client_x()) - x0) * k);
-                set_ty.set(ty0 + (f64::from(ev.client_y()) - y0) * k);
-            }
+        if !camera.dragged() {
+            navigate(&href, Default::default());
         }
     };
-    let on_up = move |_| drag.set_value(None);
-    let fit = move |_| {
-        set_tx.set(0.0);
-        set_ty.set(0.0);
-        set_scale.set(1.0);
-    };
+
     let export = move |_| {
         #[cfg(feature = "hydrate")]
         if let (Some(svg), Some(a)) = (svg_ref.get_untracked(), download_ref.get_untracked()) {
@@ -115,122 +117,152 @@ pub fn LineageGraph(
         }
     };
 
-    let node_by_id: HashMap<String, (f64, f64)> =
-        view.nodes.iter().map(|n| (n.id.clone(), (n.x.unwrap_or(0.0), n.y.unwrap_or(0.0)))).collect();
+    let node_by_id: HashMap<&str, (f64, f64)> =
+        view.nodes.iter().map(|n| (n.id.as_str(), (n.x.unwrap_or(0.0), n.y.unwrap_or(0.0)))).collect();
     let edges = view
         .edges
         .iter()
         .filter_map(|e| {
-            let (sx, sy) = node_by_id.get(&e.source)?;
-            let (tx, ty) = node_by_id.get(&e.target)?;
+            let (sx, sy) = node_by_id.get(e.source.as_str())?;
+            let (tx, ty) = node_by_id.get(e.target.as_str())?;
             let (x1, y1, x2, y2) = (sx + W, sy + H / 2.0, *tx, ty + H / 2.0);
             let mid = (x1 + x2) / 2.0;
             let d = format!("M{x1:.1} {y1:.1} C{mid:.1} {y1:.1} {mid:.1} {y2:.1} {x2:.1} {y2:.1}");
             let (stroke, stroke_width, dash) = edge_style(&e.kind);
-            let (source, target) = (e.source.clone(), e.target.clone());
+            // A bundle of edges to or from a group is drawn thicker, with its count.
+            let stroke_width = match e.count {
+                Some(c) if c > 1 => {
+                    format!("{:.1}", stroke_width.parse::<f64>().unwrap_or(1.4) + (c as f64).log2().min(3.0))
+                }
+                _ => stroke_width.to_string(),
+            };
             let class = format!("ledge {}", e.kind);
+            let title = e.count.map(|c| format!("{c} edge{}", if c == 1 { "" } else { "s" }));
             Some(view! {
                 <path
                     class=class
-                    class:dim=move || lit.get().is_some_and(|l| !(l.contains(&source) && l.contains(&target)))
+                    data-source=e.source.clone()
+                    data-target=e.target.clone()
+                    data-count=e.count
                     d=d
                     fill="none"
                     stroke=stroke
                     stroke-width=stroke_width
                     stroke-dasharray=dash
                     marker-end="url(#arrow)"
-                />
+                >
+                    {title.map(|t| view! { <title>{t}</title> })}
+                </path>
             })
         })
         .collect_view();
 
-    let lens = settings.lens.clone();
     let nodes = view
         .nodes
         .iter()
-        .map(|n: &LineageNode| {
-            let colour = if n.collapsed.is_some() { "#6b7280" } else { lens_colour(&lens, &lens_value(&lens, n)) };
-            let (x, y) = (n.x.unwrap_or(0.0), n.y.unwrap_or(0.0));
-            let label: String = if n.name.chars().count() > 26 { n.name.chars().take(25).collect::<String>() + "…" } else { n.name.clone() };
-            let label = match &n.version {
-                Some(v) => format!("{label} v{v}"),
-                None => label,
-            };
-            let sub = format!("{} · {}", n.resource_type, n.project);
-            let target = match &n.collapsed {
-                // Expanding keeps the view and draws this fan-out in full.
-                Some(_) => {
-                    let owner = n.id.splitn(3, ':').nth(2).unwrap_or_default().to_string();
-                    let mut expanded = settings.expanded.clone();
-                    expanded.push(owner);
-                    lineage_href(&view.select, &settings.exclude, &settings.lens, &expanded)
-                }
-                None => lineage_href(&format!("1+{}+1", n.id), &settings.exclude, &settings.lens, &[]),
-            };
-            let navigate = navigate.clone();
-            let id = n.id.clone();
-            let (enter_id, dim_id) = (n.id.clone(), n.id.clone());
-            view! {
-                <g
-                    class="lnode"
-                    class:focus=n.focus
-                    class:more=n.collapsed.is_some()
-                    class:dim=move || lit.get().is_some_and(|l| !l.contains(&dim_id))
-                    data-id=id
-                    transform=format!("translate({x:.1} {y:.1})")
-                    on:click=move |_| navigate(&target, Default::default())
-                    on:mouseenter=move |_| set_hovered.set(Some(enter_id.clone()))
-                    on:mouseleave=move |_| set_hovered.set(None)
-                >
-                    <title>{format!("{}\n{}", n.id, if n.collapsed.is_some() { "click to expand" } else { "click to focus" })}</title>
-                    <rect width=W height=H rx="6" fill=colour stroke=if n.focus { "#111827" } else { "none" } stroke-width="2"/>
-                    <text x="10" y="16" fill="#ffffff" font-size="13" font-weight="600" font-family="system-ui, sans-serif">{label}</text>
-                    <text x="10" y="31" fill="#f3f4f6" font-size="10.5" font-family="system-ui, sans-serif">{sub}</text>
-                </g>
-            }
-        })
+        .map(|n| view! { <NodeBox node=n.clone() select=view.select.clone() settings=settings.clone() projects=view.projects.clone()/> })
         .collect_view();
 
-    let style = if compact {
-        format!("height: {}px", (height).clamp(120.0, 320.0))
-    } else {
-        format!("height: min(72vh, {}px)", height.max(200.0))
-    };
+    let frame_height = if compact { height.clamp(120.0, 320.0) } else { height.clamp(200.0, 640.0) };
     view! {
         <div class="lineage-graph" class:compact=compact>
             {(!compact).then(|| view! {
                 <div class="graph-tools">
-                    <button type="button" class="fit" on:click=fit>"Fit to screen"</button>
+                    <button type="button" class="fit" on:click=move |_| camera.fit()>"Fit to screen"</button>
+                    <button type="button" class="actual" on:click=move |_| camera.open_at(start)>"Actual size"</button>
                     <button type="button" class="export" on:click=export>"Export SVG"</button>
                     <a node_ref=download_ref class="download" download="lineage.svg" href="#" aria-hidden="true"></a>
-                    <span class="muted zoom">{move || format!("{:.0}%", scale.get() * 100.0)}</span>
+                    <span class="muted zoom">{move || format!("{:.0}%", camera.scale.get() * 100.0)}</span>
                 </div>
             })}
-            <svg
-                node_ref=svg_ref
-                xmlns="http://www.w3.org/2000/svg"
-                class="lineage-svg"
-                role="img"
-                aria-label="Lineage graph"
-                viewBox=format!("{:.0} {:.0} {width:.0} {height:.0}", -PAD, -PAD)
-                preserveAspectRatio="xMinYMin meet"
-                style=style
-                on:wheel=on_wheel
-                on:pointerdown=on_down
-                on:pointermove=on_move
-                on:pointerup=on_up
-                on:pointerleave=on_up
+            <div
+                node_ref=frame_ref
+                class="graph-frame"
+                class:interactive=move || camera.frame.get().is_some()
+                style=format!("height: {frame_height:.0}px")
+                on:wheel=move |ev| camera.on_wheel(ev)
+                on:pointerdown=move |ev| camera.on_down(ev)
+                on:pointermove=move |ev| camera.on_move(ev)
+                on:pointerup=move |_| camera.on_up()
+                on:pointerenter=move |_| camera.on_enter()
+                on:pointerleave=move |_| camera.on_leave()
             >
-                <defs>
-                    <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                        <path d="M 0 0 L 10 5 L 0 10 z" fill="#8b95a1"/>
-                    </marker>
-                </defs>
-                <g class="viewport" transform=move || format!("translate({:.2} {:.2}) scale({:.4})", tx.get(), ty.get(), scale.get())>
-                    {edges}
-                    {nodes}
-                </g>
-            </svg>
+                <div class="graph-canvas" class:layered=move || camera.layered.get() style=move || camera.transform()>
+                <svg
+                    node_ref=svg_ref
+                    xmlns="http://www.w3.org/2000/svg"
+                    class=move || format!("lineage-svg {}{}", camera.level().class(), if camera.zooming.get() { " zooming" } else { "" })
+                    style=move || format!("--zoom: {:.4}", camera.settled.get())
+                    role="group"
+                    aria-label=format!("Lineage graph: {} nodes and groups", view.nodes.len())
+                    width=format!("{width:.0}")
+                    height=format!("{height:.0}")
+                    viewBox=format!("{:.0} {:.0} {width:.0} {height:.0}", -PAD, -PAD)
+                    on:mouseover=on_over
+                    on:mouseout=on_out
+                    on:click=on_click
+                >
+                    <defs>
+                        <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">
+                            <path d="M 0 0 L 10 5 L 0 10 z" fill="#8b95a1"/>
+                        </marker>
+                    </defs>
+                    <g class="viewport">
+                        {edges}
+                        {nodes}
+                    </g>
+                </svg>
+                </div>
+            </div>
+            {(!compact).then(|| view! { <Minimap view=view.clone() lens=settings.lens.clone() camera/> })}
         </div>
+    }
+}
+
+/// The `attribute` of the drawn item (`g.lnode` for data-id, its link for href) an
+/// event happened in, if any.
+fn item_of(ev: &leptos::ev::MouseEvent, attribute: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+        let selector = if attribute == "href" { "a[data-node-id]" } else { "g.lnode" };
+        target.closest(selector).ok()??.get_attribute(attribute)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (ev, attribute);
+        None
+    }
+}
+
+/// Dims every node and edge off the lit paths, or undims all.
+#[cfg(feature = "hydrate")]
+fn highlight(svg: &web_sys::Element, lit: Option<&HashSet<String>>) {
+    use wasm_bindgen::JsCast;
+    let Ok(items) = svg.query_selector_all("g.lnode, path.ledge") else { return };
+    for i in 0..items.length() {
+        let Some(el) = items.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else { continue };
+        let dim = lit.is_some_and(|lit| match el.get_attribute("data-id") {
+            Some(id) => !lit.contains(&id),
+            None => {
+                let (s, t) = (
+                    el.get_attribute("data-source").unwrap_or_default(),
+                    el.get_attribute("data-target").unwrap_or_default(),
+                );
+                !(lit.contains(&s) && lit.contains(&t))
+            }
+        });
+        let _ = el.class_list().toggle_with_force("dim", dim);
+    }
+}
+
+impl Level {
+    fn class(self) -> &'static str {
+        match self {
+            Level::Full => "lod-full",
+            Level::Names => "lod-names",
+            Level::Boxes => "lod-boxes",
+        }
     }
 }

@@ -1,53 +1,133 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::{api::get_mesh, components::loaded, dto::MeshView, links::lineage_href, project_href};
+use crate::{
+    api::get_mesh,
+    components::loaded,
+    dto::{MeshEdge, MeshView},
+    lineage_style::colour_in,
+    links::lineage_href,
+    mesh_geometry::{edge_shapes, BOX_H, BOX_W},
+    node_href, project_href,
+};
 
-const W: f64 = 220.0;
-const H: f64 = 60.0;
 const PAD: f64 = 30.0;
+/// Above this many projects or edges the matrix reads better than the graph, and
+/// `/mesh` opens on it (`?view=graph` still draws the graph).
+const GRAPH_MAX_PROJECTS: usize = 12;
+const GRAPH_MAX_EDGES: usize = 30;
 
-/// `/mesh`: projects as nodes, the refs between them as weighted edges.
+/// Which view `/mesh?view=` asks for, with auto decided by the mesh's size.
+pub fn mesh_view_choice(asked: &str, projects: usize, edges: usize) -> &'static str {
+    match asked {
+        "graph" => "graph",
+        "matrix" => "matrix",
+        _ if projects > GRAPH_MAX_PROJECTS || edges > GRAPH_MAX_EDGES => "matrix",
+        _ => "graph",
+    }
+}
+
+/// An edge's label: its refs, inferred relations and package install, shortly.
+fn edge_label(e: &MeshEdge) -> String {
+    let mut parts = Vec::new();
+    if e.refs > 0 {
+        parts.push(format!("{} refs", e.refs));
+    }
+    if e.inferred > 0 {
+        parts.push(format!("{} inferred", e.inferred));
+    }
+    if e.packages > 0 {
+        parts.push("package".to_string());
+    }
+    parts.join(" · ")
+}
+
+fn lineage_of(e: &MeshEdge) -> String {
+    lineage_href(&e.model_ids.iter().map(|id| format!("{id}+1")).collect::<Vec<_>>().join(" "), "", "project", &[])
+}
+
+/// `/mesh?view=graph|matrix`: projects as nodes, the refs between them as weighted
+/// edges, or the same as an upstream × downstream matrix.
 #[component]
 pub fn MeshPage() -> impl IntoView {
     let mesh = Resource::new(|| (), |_| get_mesh());
+    let query = use_query_map();
     view! {
         <Title text="Mesh"/>
         <h1>"The mesh"</h1>
-        {loaded(mesh, "Loading…", |m| view! { <Mesh mesh=m/> })}
+        {loaded(mesh, "Loading…", move |m| {
+            let choice = mesh_view_choice(&query.read().get("view").unwrap_or_default(), m.projects.len(), m.edges.len());
+            view! { <Mesh mesh=m choice/> }
+        })}
     }
 }
 
 #[component]
-fn Mesh(mesh: MeshView) -> impl IntoView {
+fn Mesh(mesh: MeshView, choice: &'static str) -> impl IntoView {
+    let names: Vec<String> = mesh.projects.iter().map(|p| p.name.clone()).collect();
+    let switch = view! {
+        <p class="mesh-views" data-view=choice>
+            "View: "
+            <a href="/mesh?view=graph" class:current=choice == "graph" aria-current=(choice == "graph").then_some("page")>"graph"</a>
+            " · "
+            <a href="/mesh?view=matrix" class:current=choice == "matrix" aria-current=(choice == "matrix").then_some("page")>"matrix"</a>
+            <span class="muted">{format!(" — {} projects, {} edges", mesh.projects.len(), mesh.edges.len())}</span>
+        </p>
+    };
+    view! {
+        {switch}
+        {if choice == "matrix" {
+            view! { <MeshMatrix mesh=mesh.clone() names=names.clone()/> }.into_any()
+        } else {
+            view! { <MeshGraph mesh=mesh.clone() names=names.clone()/> }.into_any()
+        }}
+        <WhoUsesWhom mesh/>
+    }
+}
+
+#[component]
+fn MeshGraph(mesh: MeshView, names: Vec<String>) -> impl IntoView {
     let navigate = use_navigate();
-    let position = |name: &str| mesh.projects.iter().find(|p| p.name == name).map(|p| (p.x, p.y));
+    let index = |name: &str| names.binary_search_by(|p| p.as_str().cmp(name)).ok();
+    let boxes: Vec<(f64, f64)> = mesh.projects.iter().map(|p| (p.x, p.y)).collect();
+    let drawn: Vec<&MeshEdge> =
+        mesh.edges.iter().filter(|e| index(&e.source).is_some() && index(&e.target).is_some()).collect();
+    let pairs: Vec<(usize, usize)> =
+        drawn.iter().filter_map(|e| Some((index(&e.source)?, index(&e.target)?))).collect();
+    let labels: Vec<String> = drawn.iter().map(|e| edge_label(e)).collect();
+    let shapes = edge_shapes(&boxes, &pairs, &labels);
     let heaviest = mesh.edges.iter().map(|e| e.refs + e.inferred).max().unwrap_or(1).max(1) as f64;
-    let edges = mesh
-        .edges
+    // The drawing's bounds take in the labels placed off their curves.
+    let (mut max_x, mut max_y, mut min_x, mut min_y) = (mesh.width, mesh.height.max(BOX_H), 0.0f64, 0.0f64);
+    for s in &shapes {
+        max_x = max_x.max(s.label.x + s.label.w);
+        max_y = max_y.max(s.label.y + s.label.h);
+        min_x = min_x.min(s.label.x);
+        min_y = min_y.min(s.label.y);
+    }
+    let edges = drawn
         .iter()
-        .filter_map(|e| {
-            let (sx, sy) = position(&e.source)?;
-            let (tx, ty) = position(&e.target)?;
-            let (x1, y1, x2, y2) = (sx + W, sy + H / 2.0, tx, ty + H / 2.0);
-            let mid = (x1 + x2) / 2.0;
-            let weight = (e.refs + e.inferred) as f64;
-            let width = 1.5 + 6.0 * weight / heaviest;
-            let mut parts = vec![format!("{} refs", e.refs)];
-            if e.inferred > 0 {
-                parts.push(format!("{} inferred", e.inferred));
-            }
-            if e.packages > 0 {
-                parts.push("package".to_string());
-            }
-            let label = parts.join(", ");
-            Some(view! {
+        .zip(shapes)
+        .zip(labels)
+        .map(|((e, shape), label)| {
+            let width = 1.5 + 5.0 * (e.refs + e.inferred) as f64 / heaviest;
+            let edge = format!("{}->{}", e.source, e.target);
+            let title = format!("{} uses {}: {label}", e.target, e.source);
+            let r = shape.label;
+            view! {
                 <g class="mesh-edge" class:package={e.packages > 0} data-source=e.source.clone() data-target=e.target.clone()>
-                    <path d=format!("M{x1:.1} {y1:.1} C{mid:.1} {y1:.1} {mid:.1} {y2:.1} {x2:.1} {y2:.1}") fill="none" stroke="#8a3ffc" stroke-opacity="0.7" stroke-width=format!("{width:.1}") stroke-dasharray=if e.refs == 0 { "6 4" } else { "" }/>
-                    <text x=format!("{:.1}", mid) y=format!("{:.1}", (y1 + y2) / 2.0 - 6.0) text-anchor="middle" font-size="12" fill="currentColor">{label}</text>
+                    <path d=shape.path fill="none" stroke="#8a3ffc" stroke-opacity="0.65" stroke-width=format!("{width:.1}") stroke-dasharray=if e.refs == 0 { "6 4" } else { "" } marker-end="url(#mesh-arrow)"/>
+                    {shape.leader.map(|(x1, y1, x2, y2)| view! {
+                        <line class="leader" x1=format!("{x1:.1}") y1=format!("{y1:.1}") x2=format!("{x2:.1}") y2=format!("{y2:.1}") stroke="#8a3ffc" stroke-opacity="0.5" stroke-dasharray="2 2"/>
+                    })}
+                    <g class="edge-label" data-edge=edge>
+                        <title>{title}</title>
+                        <rect x=format!("{:.1}", r.x) y=format!("{:.1}", r.y) width=format!("{:.1}", r.w) height=format!("{:.1}", r.h) rx="4" class="label-bg"/>
+                        <text x=format!("{:.1}", r.x + r.w / 2.0) y=format!("{:.1}", r.y + 13.0) text-anchor="middle" font-size="12" fill="currentColor">{label}</text>
+                    </g>
                 </g>
-            })
+            }
         })
         .collect_view();
     let projects = mesh
@@ -56,31 +136,96 @@ fn Mesh(mesh: MeshView) -> impl IntoView {
         .map(|p| {
             let href = project_href(&p.name);
             let navigate = navigate.clone();
+            let colour = if p.external { "#9aa3ad" } else { colour_in("project", &p.name, &names) };
+            let target = href.clone();
             view! {
-                <g class="mesh-project" class:external=p.external data-project=p.name.clone() transform=format!("translate({:.1} {:.1})", p.x, p.y) on:click=move |_| navigate(&href, Default::default())>
-                    <rect width=W height=H rx="8" fill=if p.external { "#9aa3ad" } else { "#3056d3" }/>
-                    <text x="12" y="24" fill="#fff" font-size="15" font-weight="700" font-family="system-ui, sans-serif">{p.name.clone()}</text>
-                    <text x="12" y="44" fill="#eef" font-size="11.5" font-family="system-ui, sans-serif">
-                        {if p.external { "external".to_string() } else { format!("{} models · {} public", p.models, p.public_models) }}
-                    </text>
+                <g class="mesh-project" class:external=p.external data-project=p.name.clone() transform=format!("translate({:.1} {:.1})", p.x, p.y)>
+                    <a href=href aria-label=format!("Project {}", p.name) on:click=move |ev: leptos::ev::MouseEvent| { ev.prevent_default(); navigate(&target, Default::default()); }>
+                        <rect width=BOX_W height=BOX_H rx="8" fill=colour/>
+                        <text x="12" y="24" fill="#fff" font-size="15" font-weight="700" font-family="system-ui, sans-serif">{p.name.clone()}</text>
+                        <text x="12" y="44" fill="#eef" font-size="11.5" font-family="system-ui, sans-serif">
+                            {if p.external { "external".to_string() } else { format!("{} models · {} public", p.models, p.public_models) }}
+                        </text>
+                    </a>
                 </g>
             }
         })
         .collect_view();
-    let (width, height) = (mesh.width + 2.0 * PAD, mesh.height + 2.0 * PAD);
+    let (x0, y0) = (min_x - PAD, min_y - PAD);
+    let (width, height) = (max_x - min_x + 2.0 * PAD, max_y - min_y + 2.0 * PAD);
     view! {
-        <svg class="mesh-svg" role="img" aria-label="Projects and the refs between them" xmlns="http://www.w3.org/2000/svg"
-            viewBox=format!("{:.0} {:.0} {width:.0} {height:.0}", -PAD, -PAD) preserveAspectRatio="xMinYMin meet"
-            style=format!("height: min(60vh, {height:.0}px)")>
+        <svg class="mesh-svg" role="group" aria-label="Projects and the refs between them" xmlns="http://www.w3.org/2000/svg"
+            viewBox=format!("{x0:.0} {y0:.0} {width:.0} {height:.0}") preserveAspectRatio="xMidYMin meet"
+            style=format!("height: min(75vh, {height:.0}px)")>
+            <defs>
+                <marker id="mesh-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="12" markerHeight="12" orient="auto-start-reverse">
+                    <path d="M 0 0 L 10 5 L 0 10 z" fill="#8a3ffc"/>
+                </marker>
+            </defs>
             {edges}
             {projects}
         </svg>
+    }
+}
+
+/// Upstream projects as rows, downstream as columns; each cell the edge's counts.
+#[component]
+fn MeshMatrix(mesh: MeshView, names: Vec<String>) -> impl IntoView {
+    let heaviest = mesh.edges.iter().map(|e| e.refs + e.inferred).max().unwrap_or(1).max(1) as f64;
+    let cell = |source: &str, target: &str| mesh.edges.iter().find(|e| e.source == source && e.target == target);
+    let header = names
+        .iter()
+        .map(|n| view! { <th scope="col" class="downstream" data-project=n.clone()><span>{n.clone()}</span></th> })
+        .collect_view();
+    let rows = names
+        .iter()
+        .map(|source| {
+            let cells = names
+                .iter()
+                .map(|target| match cell(source, target) {
+                    Some(e) => {
+                        let weight = (e.refs + e.inferred) as f64 / heaviest;
+                        let style = format!("background: rgba(138, 63, 252, {:.2})", 0.08 + 0.5 * weight);
+                        let title = format!("{target} uses {source}: {}", edge_label(e));
+                        let aria = title.clone();
+                        view! {
+                            <td class="num edge" data-edge=format!("{source}->{target}") data-refs=e.refs data-inferred=e.inferred data-packages=e.packages style=style title=title>
+                                <a href=lineage_of(e) aria-label=aria>
+                                    {(e.refs > 0).then(|| e.refs.to_string())}
+                                    {(e.inferred > 0).then(|| view! { <span class="inferred">{format!("+{}i", e.inferred)}</span> })}
+                                    {(e.packages > 0).then(|| view! { <span class="pkg">"pkg"</span> })}
+                                </a>
+                            </td>
+                        }
+                        .into_any()
+                    }
+                    None if source == target => view! { <td class="self" aria-hidden="true"></td> }.into_any(),
+                    None => view! { <td></td> }.into_any(),
+                })
+                .collect_view();
+            view! { <tr><th scope="row" data-project=source.clone()><a href=project_href(source)>{source.clone()}</a></th>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <div class="mesh-matrix-frame">
+            <table class="mesh-matrix">
+                <caption class="muted">"Rows use nothing; each row is an upstream project, each column a downstream one. A cell counts the refs (and inferred relations, and a package install) from the column's project to the row's."</caption>
+                <thead><tr><th scope="col">"upstream \\ downstream"</th>{header}</tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn WhoUsesWhom(mesh: MeshView) -> impl IntoView {
+    view! {
         <h2>"Who uses whom"</h2>
         <table class="mesh-edges">
             <thead><tr><th scope="col">"Upstream"</th><th scope="col">"Downstream"</th><th scope="col" class="num">"Refs"</th><th scope="col" class="num">"Inferred"</th><th scope="col" class="num">"Package"</th><th scope="col">"Upstream models used"</th></tr></thead>
             <tbody>
                 {mesh.edges.iter().map(|e| {
-                    let lineage = lineage_href(&e.model_ids.iter().map(|id| format!("{id}+1")).collect::<Vec<_>>().join(" "), "", "project", &[]);
+                    let models = e.models.iter().zip(&e.model_ids).map(|(name, id)| view! { <li><a href=node_href(id)>{name.clone()}</a></li> }).collect_view();
                     view! {
                         <tr data-source=e.source.clone() data-target=e.target.clone()>
                             <td><a href=project_href(&e.source)>{e.source.clone()}</a></td>
@@ -88,11 +233,33 @@ fn Mesh(mesh: MeshView) -> impl IntoView {
                             <td class="num">{e.refs}</td>
                             <td class="num">{e.inferred}</td>
                             <td class="num" data-packages=e.packages>{(e.packages > 0).then(|| format!("installed ({} nodes)", e.packages))}</td>
-                            <td>{e.models.join(", ")}" "<a class="lineage-link" href=lineage>"lineage"</a></td>
+                            <td>
+                                <details class="used-models" data-count=e.models.len()>
+                                    <summary>{format!("{} model{}", e.models.len(), if e.models.len() == 1 { "" } else { "s" })}</summary>
+                                    <ul>{models}</ul>
+                                </details>
+                                " "<a class="lineage-link" href=lineage_of(e)>"lineage"</a>
+                            </td>
                         </tr>
                     }
                 }).collect_view()}
             </tbody>
         </table>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mesh_view_choice;
+
+    #[test]
+    fn the_matrix_is_chosen_for_dense_meshes() {
+        assert_eq!(mesh_view_choice("", 4, 4), "graph");
+        assert_eq!(mesh_view_choice("", 5, 20), "graph");
+        assert_eq!(mesh_view_choice("", 13, 12), "matrix");
+        assert_eq!(mesh_view_choice("", 8, 31), "matrix");
+        assert_eq!(mesh_view_choice("graph", 50, 400), "graph");
+        assert_eq!(mesh_view_choice("matrix", 2, 1), "matrix");
+        assert_eq!(mesh_view_choice("bogus", 2, 1), "graph");
     }
 }

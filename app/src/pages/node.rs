@@ -17,7 +17,8 @@ pub fn NodePage() -> impl IntoView {
     let node = Resource::new(unique_id, get_node);
     // Both resources start with the page, and one Suspend awaits both: a resource
     // created inside another's Suspend can race the server's "all resolved" check.
-    let mini = Resource::new(unique_id, |id| get_lineage(format!("1+{id}+1"), String::new(), String::new()));
+    let mini =
+        Resource::new(unique_id, |id| get_lineage(format!("1+{id}+1"), String::new(), String::new(), String::new()));
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {

@@ -20,7 +20,7 @@ pub fn source_id(project: &str, s: &SourcePlan) -> String {
 }
 
 pub fn source_relation(s: &SourcePlan) -> String {
-    format!("\"raw\".\"{}\".\"{}\"", s.system, s.table)
+    format!("\"{}\".\"{}\".\"{}\"", s.database, s.system, s.table)
 }
 
 pub fn seed_id(project: &str, name: &str) -> String {

@@ -899,16 +899,16 @@ impl Writer<'_> {
                 .null("filter");
             };
             let json = object(|o| {
-                o.str("database", "raw")
-                    .str("schema", s.system)
+                o.str("database", s.database)
+                    .str("schema", &s.system)
                     .str("name", &s.table)
                     .str("resource_type", "source")
                     .str("package_name", &project)
                     .str("path", "models/staging/_sources.yml")
                     .str("original_file_path", "models/staging/_sources.yml")
                     .str("unique_id", &unique_id)
-                    .strs("fqn", [project.as_str(), "staging", s.system, s.table.as_str()])
-                    .str("source_name", s.system)
+                    .strs("fqn", [project.as_str(), "staging", s.system.as_str(), s.table.as_str()])
+                    .str("source_name", &s.system)
                     .str("source_description", &format!("Tables {} lands in the `{}` schema.", s.system, s.system))
                     .str("loader", "fivetran")
                     .str("identifier", &s.table)
@@ -941,7 +941,7 @@ impl Writer<'_> {
                     .str("relation_name", &ids::source_relation(s))
                     .float("created_at", created_at)
                     .null("unrendered_database")
-                    .str("unrendered_schema", s.system)
+                    .str("unrendered_schema", &s.system)
                     .arr("doc_blocks", |_| {});
             });
             Self::push_member(out, &unique_id, &json);

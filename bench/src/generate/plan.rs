@@ -46,7 +46,11 @@ pub struct ColumnPlan {
 }
 
 pub struct SourcePlan {
-    pub system: &'static str,
+    /// The source's name and its schema.
+    pub system: String,
+    /// The database it lands in: `raw` for loaded data, or the warehouse's own when the
+    /// source is another project's model (a relation linked by `source()`).
+    pub database: &'static str,
     pub table: String,
     pub description: String,
     pub key: String,
@@ -323,7 +327,8 @@ fn plan_project(seed: u64, index: usize, model_count: usize, earlier: &[ProjectP
             let key = columns[0].name.clone();
             columns.extend(pool_columns(&mut rng, count).into_iter().filter(|c| c.name != key));
             SourcePlan {
-                system,
+                system: system.to_string(),
+                database: "raw",
                 description: format!(
                     "Raw {} from {}, landed by the ingestion tooling every hour. One row per change.",
                     table.replace('_', " "),

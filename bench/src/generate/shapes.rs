@@ -7,7 +7,7 @@ pub const PROJECT: &str = "shapes";
 pub const CHILDREN: usize = 1000;
 pub const CHAIN: usize = 200;
 
-fn model(name: String, parents: Vec<Parent>, layer: Layer) -> ModelPlan {
+pub(super) fn model(name: String, parents: Vec<Parent>, layer: Layer) -> ModelPlan {
     let key = ColumnPlan {
         name: "event_id".to_string(),
         data_type: "varchar",
@@ -60,7 +60,8 @@ pub fn plan(index: usize) -> ProjectPlan {
             description: "Large graph shapes for the lineage view.".to_string(),
         }],
         sources: vec![SourcePlan {
-            system: "kafka_events",
+            system: "kafka_events".to_string(),
+            database: "raw",
             table: "events".to_string(),
             description: "Raw events.".to_string(),
             key: "event_id".to_string(),

@@ -1,41 +1,60 @@
-//! The lineage view of a selection: fan-outs collapsed into "+N more" nodes, a cap
-//! on what is drawn, and a deterministic left-to-right layered layout (longest-path
-//! layers, barycenter ordering).
+//! The lineage view of a selection: fan-outs collapsed into "+N more" nodes, what does
+//! not fit put into group nodes (group.rs), a hard cap only as the last resort, and a
+//! deterministic left-to-right layered layout (longest-path layers, barycenter
+//! ordering, tall layers wrapped into several columns).
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use model::dto::{LineageEdge, LineageNode, LineageView};
-use petgraph::{graph::NodeIndex, Direction};
+use petgraph::{graph::NodeIndex, visit::EdgeRef, Direction};
 
-use super::MeshGraph;
+use super::{
+    group::{self, Group, Grouping},
+    MeshGraph,
+};
+use crate::mesh::EdgeKind;
 
 pub const NODE_WIDTH: f64 = 220.0;
 pub const NODE_HEIGHT: f64 = 38.0;
 const COLUMN: f64 = 300.0;
+/// A wrapped layer's columns sit closer than layers do.
+const WRAPPED_COLUMN: f64 = 250.0;
 const ROW: f64 = 54.0;
+/// A layer taller than this is wrapped into several columns.
+pub const LAYER_ROWS: usize = 24;
 
 #[derive(Debug, Clone)]
 pub struct LayoutOptions {
     /// More children (or parents) than this, that lead nowhere else, become "+N more".
     pub fan_out: usize,
-    /// At most this many nodes are drawn.
+    /// How nodes are grouped (`group=`).
+    pub grouping: Grouping,
+    /// Items `auto` fits before it groups.
+    pub budget: usize,
+    /// At most this many items are drawn, whatever the grouping.
     pub cap: usize,
-    /// Nodes whose fan-outs the user expanded.
+    /// Nodes whose fan-outs the user expanded, and group ids the user expanded.
     pub expanded: HashSet<String>,
 }
 
 impl Default for LayoutOptions {
     fn default() -> Self {
-        LayoutOptions { fan_out: 12, cap: crate::limits::Limits::DEFAULT.view_nodes, expanded: HashSet::new() }
+        let limits = crate::limits::Limits::DEFAULT;
+        LayoutOptions {
+            fan_out: 12,
+            grouping: Grouping::Auto,
+            budget: limits.view_nodes,
+            cap: limits.view_nodes_cap,
+            expanded: HashSet::new(),
+        }
     }
 }
 
 /// A drawn item: a node of the graph or a group of them.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Item {
     Node(NodeIndex),
-    /// Children (true) or parents (false) of a node, collapsed.
-    More(NodeIndex, bool),
+    Group(usize),
 }
 
 pub fn lineage(
@@ -58,10 +77,13 @@ pub fn lineage(
     };
 
     // Collapse fan-outs of leaves (or roots) that are not a focus of the view.
-    let mut held: HashMap<NodeIndex, Item> = HashMap::new();
-    let mut groups: BTreeMap<Item, Vec<NodeIndex>> = BTreeMap::new();
-    for &n in &sorted(selected.iter().copied().collect()) {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut held: HashMap<NodeIndex, usize> = HashMap::new();
+    let mut pinned: HashSet<NodeIndex> = HashSet::new();
+    let all = sorted(selected.iter().copied().collect());
+    for &n in &all {
         if options.expanded.contains(&graph[n].unique_id) {
+            pinned.extend(graph.neighbors_undirected(n).filter(in_selection));
             continue;
         }
         for (direction, children) in [(Direction::Outgoing, true), (Direction::Incoming, false)] {
@@ -77,17 +99,43 @@ pub fn lineage(
                     .collect(),
             );
             if ends.len() > options.fan_out {
-                let group = Item::More(n, children);
-                for &m in &ends[options.fan_out - 1..] {
-                    held.insert(m, group.clone());
+                let members = ends[options.fan_out - 1..].to_vec();
+                let kind = if children { "children" } else { "parents" };
+                for &m in &members {
+                    held.insert(m, groups.len());
                 }
-                groups.insert(group, ends[options.fan_out - 1..].to_vec());
+                groups.push(Group {
+                    id: format!("more:{kind}:{}", graph[n].unique_id),
+                    kind,
+                    name: format!("+{} more", members.len()),
+                    project: graph[n].project.clone(),
+                    members,
+                });
             }
         }
     }
+    pinned.retain(|n| !held.contains_key(n));
+    let fan_outs = groups.len();
 
-    // Cap: keep what is nearest the focus.
-    let mut visible: Vec<NodeIndex> = sorted(selected.iter().copied().filter(|n| !held.contains_key(n)).collect());
+    // What does not fit goes into groups.
+    let free: Vec<NodeIndex> = all.iter().copied().filter(|n| !held.contains_key(n)).collect();
+    for grouped in group::group(
+        g,
+        &free,
+        focus,
+        &pinned,
+        options.grouping,
+        &options.expanded,
+        group::Room { budget: options.budget, taken: fan_outs },
+    ) {
+        for &m in &grouped.members {
+            held.insert(m, groups.len());
+        }
+        groups.push(grouped);
+    }
+    let mut visible: Vec<NodeIndex> = free.into_iter().filter(|n| !held.contains_key(n)).collect();
+
+    // The last resort: keep what is nearest the focus.
     let mut cut = 0;
     let mut cut_reason = None;
     if visible.len() + groups.len() > options.cap {
@@ -103,10 +151,9 @@ pub fn lineage(
         let allowed: HashSet<NodeIndex> = visible.iter().copied().collect();
         while let Some(n) = queue.pop_front() {
             order.push(n);
-            let mut next: Vec<NodeIndex> =
+            let next: Vec<NodeIndex> =
                 graph.neighbors_undirected(n).filter(|m| allowed.contains(m) && seen.insert(*m)).collect();
-            next = sorted(next);
-            queue.extend(next);
+            queue.extend(sorted(next));
         }
         // Nodes not connected to the focus come last.
         order.extend(visible.iter().copied().filter(|n| !seen.contains(n)));
@@ -115,57 +162,72 @@ pub fn lineage(
         order.truncate(room);
         let kept: HashSet<NodeIndex> = order.into_iter().collect();
         visible.retain(|n| kept.contains(n));
-        groups.retain(|g, _| match g {
-            Item::More(owner, _) => kept.contains(owner),
-            Item::Node(_) => true,
-        });
         cut_reason = Some(format!(
-            "{cut} node{} further from the focus left out: a view draws at most {} nodes; narrow the selector or lower the depth",
+            "{cut} node{} further from the focus left out: a view draws at most {} nodes and groups; group them (group=auto) or narrow the selector",
             if cut == 1 { "" } else { "s" },
             options.cap
         ));
     }
 
     let mut items: Vec<Item> = visible.iter().map(|&n| Item::Node(n)).collect();
-    items.extend(groups.keys().cloned());
-    let position: HashMap<Item, usize> = items.iter().cloned().enumerate().map(|(i, it)| (it, i)).collect();
-    let shown: HashSet<NodeIndex> = visible.iter().copied().collect();
+    items.extend((0..groups.len()).map(Item::Group));
+    let position: HashMap<Item, usize> = items.iter().copied().enumerate().map(|(i, it)| (it, i)).collect();
+    let item_of = |n: NodeIndex| -> Option<usize> {
+        match held.get(&n) {
+            Some(&gi) => position.get(&Item::Group(gi)).copied(),
+            None => position.get(&Item::Node(n)).copied(),
+        }
+    };
 
-    // Edges between drawn items.
-    let mut edges: Vec<(usize, usize, String)> = Vec::new();
-    for &n in &visible {
+    // Edges between drawn items; those to or from a group are counted.
+    let mut edges: BTreeMap<(usize, usize), (EdgeKind, u64)> = BTreeMap::new();
+    for &n in &all {
+        let Some(s) = item_of(n) else { continue };
         for e in graph.edges_directed(n, Direction::Outgoing) {
-            let target = petgraph::visit::EdgeRef::target(&e);
-            let kind = e.weight().as_str().to_string();
-            if shown.contains(&target) {
-                edges.push((position[&Item::Node(n)], position[&Item::Node(target)], kind));
+            if !selected.contains(&e.target()) {
+                continue;
+            }
+            let Some(t) = item_of(e.target()) else { continue };
+            if s == t {
+                continue;
+            }
+            let entry = edges.entry((s, t)).or_insert((*e.weight(), 0));
+            entry.1 += 1;
+            // The strongest kind speaks for the bundle: cross-project, inferred, package, ref.
+            if rank(*e.weight()) > rank(entry.0) {
+                entry.0 = *e.weight();
             }
         }
     }
-    for group in groups.keys() {
-        if let Item::More(owner, children) = group {
-            let (o, gi) = (position[&Item::Node(*owner)], position[group]);
-            edges.push(if *children { (o, gi, "ref".into()) } else { (gi, o, "ref".into()) });
-        }
-    }
-    edges.sort();
-    edges.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+    let pairs: Vec<(usize, usize, String)> = edges.keys().map(|&(s, t)| (s, t, String::new())).collect();
 
-    let coords = layered_positions(items.len(), &edges);
+    let coords = layered_positions(items.len(), &pairs);
     let mut nodes: Vec<LineageNode> = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let (x, y) = coords[i];
         nodes.push(match item {
             Item::Node(n) => LineageNode { x: Some(x), y: Some(y), ..lineage_node(&graph[*n], focus.contains(n)) },
-            Item::More(owner, children) => {
-                let members = &groups[item];
-                let d = &graph[*owner];
+            Item::Group(gi) => {
+                let group = &groups[*gi];
+                let fan_out = matches!(group.kind, "children" | "parents");
                 LineageNode {
-                    id: format!("more:{}:{}", if *children { "children" } else { "parents" }, d.unique_id),
-                    name: format!("+{} more", members.len()),
-                    project: d.project.clone(),
+                    id: group.id.clone(),
+                    name: group.name.clone(),
+                    project: group.project.clone(),
                     resource_type: "group".into(),
-                    collapsed: Some(members.iter().map(|m| graph[*m].unique_id.clone()).collect()),
+                    // Fan-outs list their ids, as they always have; other groups may
+                    // hold thousands, and are counted instead.
+                    collapsed: fan_out.then(|| group.members.iter().map(|m| graph[*m].unique_id.clone()).collect()),
+                    count: Some(group.members.len() as u64),
+                    group_kind: Some(group.kind.to_string()),
+                    label: Some(if fan_out {
+                        let owner = group.id.splitn(3, ':').nth(2).unwrap_or_default();
+                        let owner = g.index_of(owner).map_or(owner, |o| graph[o].name.as_str());
+                        format!("{} more {} of {owner}", group.members.len(), group.kind)
+                    } else {
+                        group.label(g)
+                    }),
+                    breakdown: Some(group.breakdown(g)),
                     x: Some(x),
                     y: Some(y),
                     ..LineageNode::default()
@@ -177,18 +239,40 @@ pub fn lineage(
     let height = nodes.iter().filter_map(|n| n.y).fold(0.0, f64::max) + NODE_HEIGHT;
     let edges = edges
         .into_iter()
-        .map(|(s, t, kind)| LineageEdge { source: nodes[s].id.clone(), target: nodes[t].id.clone(), kind })
+        .map(|((s, t), (kind, count))| {
+            let grouped = matches!(items[s], Item::Group(_)) || matches!(items[t], Item::Group(_));
+            LineageEdge {
+                source: nodes[s].id.clone(),
+                target: nodes[t].id.clone(),
+                kind: kind.as_str().to_string(),
+                count: grouped.then_some(count),
+            }
+        })
         .collect();
+    let fan_out_held: usize = groups[..fan_outs].iter().map(|g| g.members.len()).sum();
+    let grouped: usize = groups.iter().map(|g| g.members.len()).sum();
     LineageView {
         nodes,
         edges,
         selected: selected.len() as u64,
-        collapsed: held.len() as u64,
+        collapsed: fan_out_held as u64,
         cut: cut as u64,
         cut_reason,
-        width: if visible.is_empty() && groups.is_empty() { 0.0 } else { width },
-        height: if visible.is_empty() && groups.is_empty() { 0.0 } else { height },
+        grouping: options.grouping.as_str().to_string(),
+        grouped: grouped as u64,
+        projects: g.projects.clone(),
+        width: if items.is_empty() { 0.0 } else { width },
+        height: if items.is_empty() { 0.0 } else { height },
         ..LineageView::default()
+    }
+}
+
+fn rank(kind: EdgeKind) -> u8 {
+    match kind {
+        EdgeKind::CrossProject => 3,
+        EdgeKind::Inferred => 2,
+        EdgeKind::Package => 1,
+        EdgeKind::Ref => 0,
     }
 }
 
@@ -207,11 +291,9 @@ pub fn lineage_node(d: &super::GraphNode, focus: bool) -> LineageNode {
         test_status: d.test_status.clone(),
         external: d.external,
         focus,
-        collapsed: None,
-        impact: None,
-        owners: Vec::new(),
         x: None,
         y: None,
+        ..LineageNode::default()
     }
 }
 
@@ -293,13 +375,19 @@ pub fn layered_positions(count: usize, edges: &[(usize, usize, String)]) -> Vec<
             renumber(&rows, &mut rank);
         }
     }
-    let tallest = rows.iter().map(Vec::len).max().unwrap_or(0);
+    // A layer of more than LAYER_ROWS items wraps into columns, filled row by row so
+    // the barycenter order still runs top to bottom.
+    let columns: Vec<usize> = rows.iter().map(|r| r.len().div_ceil(LAYER_ROWS).max(1)).collect();
+    let heights: Vec<usize> = rows.iter().zip(&columns).map(|(r, &k)| r.len().div_ceil(k)).collect();
+    let tallest = heights.iter().copied().max().unwrap_or(0);
     let mut coords = vec![(0.0, 0.0); count];
-    for (l, row) in rows.iter().enumerate() {
-        let offset = (tallest - row.len()) as f64 * ROW / 2.0;
+    let mut x = 0.0;
+    for ((row, &k), &height) in rows.iter().zip(&columns).zip(&heights) {
+        let offset = (tallest - height) as f64 * ROW / 2.0;
         for (p, &n) in row.iter().enumerate() {
-            coords[n] = (l as f64 * COLUMN, offset + p as f64 * ROW);
+            coords[n] = (x + (p % k) as f64 * WRAPPED_COLUMN, offset + (p / k) as f64 * ROW);
         }
+        x += COLUMN + (k - 1) as f64 * WRAPPED_COLUMN;
     }
     coords
 }
@@ -343,12 +431,92 @@ mod tests {
         assert_eq!(more.collapsed.as_ref().unwrap().len(), 989);
         assert_eq!(view.collapsed, 989);
         assert_eq!(view.cut, 0);
-        // Expanded, the cap applies instead and says so.
+        assert_eq!(more.count, Some(989));
+        assert_eq!(more.group_kind.as_deref(), Some("children"));
+        assert_eq!(more.label.as_deref(), Some("989 more children of hub"));
+        accounted_for(&view);
+        // Expanded, the fan-out is drawn in full: a tall layer wraps into columns.
         let options = LayoutOptions { expanded: ["hub".to_string()].into(), ..LayoutOptions::default() };
         let view = lineage(&g, &all, &focus, &options);
-        assert_eq!(view.nodes.len(), 400);
-        assert_eq!(view.cut, 601);
-        assert!(view.cut_reason.unwrap().contains("at most 400"));
+        assert_eq!(view.nodes.len(), 1001);
+        assert_eq!(view.cut, 0);
+        accounted_for(&view);
+        let ys: HashSet<i64> = view.nodes.iter().filter(|n| n.id != "hub").map(|n| n.y.unwrap() as i64).collect();
+        assert!(ys.len() <= LAYER_ROWS, "{} rows", ys.len());
+        no_overlaps(&view);
+    }
+
+    /// `selected` = drawn nodes + the counts of the groups + what the cap cut.
+    fn accounted_for(view: &LineageView) {
+        let drawn = view.nodes.iter().filter(|n| n.resource_type != "group").count() as u64;
+        let grouped: u64 = view.nodes.iter().filter_map(|n| n.count).sum();
+        assert_eq!(view.grouped, grouped);
+        assert_eq!(view.selected, drawn + grouped + view.cut, "every node is drawn, grouped or counted as cut");
+    }
+
+    fn no_overlaps(view: &LineageView) {
+        let mut boxes: Vec<(f64, f64)> = view.nodes.iter().map(|n| (n.x.unwrap(), n.y.unwrap())).collect();
+        boxes.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                if b.0 >= a.0 + NODE_WIDTH {
+                    break;
+                }
+                assert!(b.1 >= a.1 + NODE_HEIGHT || a.1 >= b.1 + NODE_HEIGHT, "{a:?} overlaps {b:?}");
+            }
+        }
+    }
+
+    /// Three layers of 150 nodes each under one mart: `auto` draws the mart's parents
+    /// and groups the two levels beyond them, furthest first.
+    #[test]
+    fn auto_groups_what_does_not_fit_and_accounts_for_everything() {
+        let mut nodes = vec![node("mart")];
+        let mut edges = Vec::new();
+        for i in 0..150 {
+            for (layer, folder) in [(0, "staging"), (1, "intermediate"), (2, "marts")] {
+                let mut n = node(&format!("l{layer}_{i:03}"));
+                n.path = Some(format!("models/{folder}/{}.sql", n.name));
+                nodes.push(n);
+            }
+            edges.push((format!("l0_{i:03}"), format!("l1_{i:03}"), EdgeKind::Ref));
+            edges.push((format!("l1_{i:03}"), format!("l2_{i:03}"), EdgeKind::Ref));
+            edges.push((format!("l2_{i:03}"), "mart".to_string(), EdgeKind::Ref));
+        }
+        let g = MeshGraph::new(nodes, edges);
+        let all: HashSet<NodeIndex> = g.graph.node_indices().collect();
+        let focus: HashSet<NodeIndex> = [g.index_of("mart").unwrap()].into();
+        let view = lineage(&g, &all, &focus, &LayoutOptions::default());
+        assert_eq!(view.cut, 0);
+        accounted_for(&view);
+        let groups: Vec<(&str, u64)> = view
+            .nodes
+            .iter()
+            .filter(|n| n.resource_type == "group")
+            .map(|n| (n.id.as_str(), n.count.unwrap()))
+            .collect();
+        assert_eq!(groups, [("group:folder:p:models/intermediate", 150), ("group:folder:p:models/staging", 150)]);
+        let bundle = view.edges.iter().find(|e| e.source == "group:folder:p:models/staging").unwrap();
+        assert_eq!((bundle.target.as_str(), bundle.count), ("group:folder:p:models/intermediate", Some(150)));
+        // 150 parents in one layer wrap into columns of at most LAYER_ROWS.
+        let ys: HashSet<i64> =
+            view.nodes.iter().filter(|n| n.id.starts_with("l2_")).map(|n| n.y.unwrap() as i64).collect();
+        assert!(ys.len() <= LAYER_ROWS);
+        no_overlaps(&view);
+        // Expanding a group draws its members, and groups nothing else that fits.
+        let options = LayoutOptions {
+            expanded: ["group:folder:p:models/staging".to_string()].into(),
+            ..LayoutOptions::default()
+        };
+        let view = lineage(&g, &all, &focus, &options);
+        accounted_for(&view);
+        assert!(view.nodes.iter().any(|n| n.id == "l0_000"));
+        // group=none draws everything up to the hard cap, then cuts and says so.
+        let options = LayoutOptions { grouping: Grouping::None, cap: 300, ..LayoutOptions::default() };
+        let view = lineage(&g, &all, &focus, &options);
+        assert_eq!((view.nodes.len(), view.cut), (300, 151));
+        accounted_for(&view);
+        assert!(view.cut_reason.unwrap().contains("at most 300"));
     }
 
     #[test]

@@ -14,7 +14,6 @@ use super::{
 use crate::mesh::EdgeKind;
 
 /// Most nodes `collapse=false` returns: scripts get the whole selection, up to this.
-pub const MAX_UNCOLLAPSED: usize = crate::limits::Limits::DEFAULT.view_nodes_uncollapsed;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ViewError {
@@ -22,8 +21,8 @@ pub enum ViewError {
     Select(SelectorError),
     #[error("exclude: {0}")]
     Exclude(SelectorError),
-    #[error("the selection has {0} nodes; collapse=false returns at most {MAX_UNCOLLAPSED}: narrow the selector")]
-    TooLarge(usize),
+    #[error("the selection has {0} nodes; collapse=false returns at most {1}: narrow the selector")]
+    TooLarge(usize, usize),
 }
 
 /// Tests crowd lineage; they are drawn only when a selector asks for them.
@@ -36,7 +35,9 @@ pub fn lineage_view(
     select: &str,
     exclude: &str,
     collapse: bool,
+    grouping: super::group::Grouping,
     expanded: &HashSet<String>,
+    limits: &crate::limits::Limits,
 ) -> Result<LineageView, ViewError> {
     let parsed = selector::parse(select.trim()).map_err(ViewError::Select)?;
     let excluded = if exclude.trim().is_empty() {
@@ -50,11 +51,17 @@ pub fn lineage_view(
     }
     let focus = g.focus(&parsed);
     let mut view = if collapse {
-        let options = LayoutOptions { expanded: expanded.clone(), ..LayoutOptions::default() };
+        let options = LayoutOptions {
+            expanded: expanded.clone(),
+            grouping,
+            budget: limits.view_nodes,
+            cap: limits.view_nodes_cap,
+            ..LayoutOptions::default()
+        };
         lineage(g, &selected, &focus, &options)
     } else {
-        if selected.len() > MAX_UNCOLLAPSED {
-            return Err(ViewError::TooLarge(selected.len()));
+        if selected.len() > limits.view_nodes_uncollapsed {
+            return Err(ViewError::TooLarge(selected.len(), limits.view_nodes_uncollapsed));
         }
         let mut nodes: Vec<LineageNode> =
             selected.iter().map(|&n| lineage_node(&g.graph[n], focus.contains(&n))).collect();
@@ -66,10 +73,11 @@ pub fn lineage_view(
                 source: g.graph[e.source()].unique_id.clone(),
                 target: g.graph[e.target()].unique_id.clone(),
                 kind: e.weight().as_str().to_string(),
+                count: None,
             })
             .collect();
         edges.sort_by(|a, b| (&a.source, &a.target).cmp(&(&b.source, &b.target)));
-        LineageView { selected: nodes.len() as u64, nodes, edges, ..LineageView::default() }
+        LineageView { selected: nodes.len() as u64, nodes, edges, grouping: "none".into(), ..LineageView::default() }
     };
     view.select = select.to_string();
     view.exclude = exclude.to_string();
@@ -133,10 +141,10 @@ pub fn mesh_view(g: &MeshGraph) -> MeshView {
     let index: BTreeMap<String, usize> = projects.iter().enumerate().map(|(i, p)| (p.name.clone(), i)).collect();
     let pairs: Vec<(usize, usize, String)> =
         edges.values().map(|e| (index[&e.source], index[&e.target], "cross_project".to_string())).collect();
-    let coords = layered_positions(projects.len(), &pairs);
+    let coords = mesh_positions(projects.len(), &pairs);
     for (p, (x, y)) in projects.iter_mut().zip(coords) {
         p.x = x;
-        p.y = y * 1.6;
+        p.y = y;
     }
     let mut edges: Vec<MeshEdge> = edges.into_values().collect();
     for e in &mut edges {
@@ -144,6 +152,85 @@ pub fn mesh_view(g: &MeshGraph) -> MeshView {
         e.model_ids.sort();
     }
     let width = projects.iter().map(|p| p.x).fold(0.0, f64::max) + super::layout::NODE_WIDTH;
-    let height = projects.iter().map(|p| p.y).fold(0.0, f64::max) + super::layout::NODE_HEIGHT * 1.6;
+    let height = projects.iter().map(|p| p.y).fold(0.0, f64::max) + MESH_BOX_HEIGHT;
     MeshView { projects, edges, width, height }
+}
+
+/// A project box's height on the mesh page.
+const MESH_BOX_HEIGHT: f64 = 60.0;
+/// Space a project takes along the circle.
+const CIRCLE_STEP: f64 = 330.0;
+/// The most projects one layer of the layered layout holds before the circle reads better.
+const MESH_LAYER_MAX: usize = 6;
+
+/// Where each project sits. A mesh that flows one way (no cycle, no layer too tall) is
+/// laid out in layers, upstream on the left. A mesh with edges both ways or cycles is
+/// laid out on a circle, where no edge runs through a box and the two directions of a
+/// pair bend apart; the page bends every edge to its left.
+pub fn mesh_positions(count: usize, pairs: &[(usize, usize, String)]) -> Vec<(f64, f64)> {
+    let layered: Vec<(f64, f64)> =
+        layered_positions(count, pairs).into_iter().map(|(x, y)| (x * 1.25, y * 2.4)).collect();
+    let forward = pairs.iter().all(|(s, t, _)| s == t || layered[*s].0 < layered[*t].0);
+    let mut per_layer: BTreeMap<i64, usize> = BTreeMap::new();
+    for (x, _) in &layered {
+        *per_layer.entry(*x as i64).or_default() += 1;
+    }
+    let widest = per_layer.values().copied().max().unwrap_or(0);
+    // Two layers apart, an edge would pass behind the boxes between them.
+    let skips = pairs.iter().any(|(s, t, _)| {
+        let (a, b) = (layered[*s].0, layered[*t].0);
+        layered
+            .iter()
+            .any(|(x, y)| *x > a && *x < b && (*y - layered[*s].1).abs() < 1.0 && (*y - layered[*t].1).abs() < 1.0)
+    });
+    if count <= 2 || (forward && widest <= MESH_LAYER_MAX && !skips) {
+        return layered;
+    }
+    let radius = (count as f64 * CIRCLE_STEP / std::f64::consts::TAU).max(260.0);
+    let mut coords: Vec<(f64, f64)> = (0..count)
+        .map(|i| {
+            let angle = std::f64::consts::TAU * i as f64 / count as f64 - std::f64::consts::FRAC_PI_2;
+            (radius + radius * angle.cos(), radius + radius * angle.sin())
+        })
+        .collect();
+    let (min_x, min_y) = coords.iter().fold((f64::MAX, f64::MAX), |(a, b), (x, y)| (a.min(*x), b.min(*y)));
+    for c in &mut coords {
+        *c = (c.0 - min_x, c.1 - min_y);
+    }
+    coords
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{mesh_positions, MESH_BOX_HEIGHT};
+    use crate::graph::layout::NODE_WIDTH;
+
+    fn pairs(list: &[(usize, usize)]) -> Vec<(usize, usize, String)> {
+        list.iter().map(|&(s, t)| (s, t, "cross_project".to_string())).collect()
+    }
+
+    fn apart(coords: &[(f64, f64)]) -> bool {
+        coords.iter().enumerate().all(|(i, a)| {
+            coords[i + 1..].iter().all(|b| (a.0 - b.0).abs() >= NODE_WIDTH || (a.1 - b.1).abs() >= MESH_BOX_HEIGHT)
+        })
+    }
+
+    #[test]
+    fn a_mesh_that_flows_one_way_is_layered() {
+        let coords = mesh_positions(4, &pairs(&[(0, 1), (0, 2), (1, 3), (2, 3)]));
+        assert!(coords[0].0 < coords[1].0 && coords[1].0 < coords[3].0, "{coords:?}");
+        assert!(apart(&coords));
+    }
+
+    #[test]
+    fn projects_linked_both_ways_sit_on_a_circle() {
+        let all: Vec<(usize, usize)> =
+            (0..5).flat_map(|s| (0..5).filter(move |&t| t != s).map(move |t| (s, t))).collect();
+        let coords = mesh_positions(5, &pairs(&all));
+        let ys: std::collections::BTreeSet<i64> = coords.iter().map(|c| c.1 as i64).collect();
+        assert!(ys.len() >= 3, "not one row: {coords:?}");
+        assert!(apart(&coords));
+        let many = mesh_positions(50, &pairs(&all));
+        assert!(apart(&many), "50 projects do not overlap");
+    }
 }

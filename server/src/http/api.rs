@@ -92,7 +92,11 @@ struct LineageParams {
     exclude: String,
     /// `false`: the whole selection, uncollapsed and without layout, for scripts.
     collapse: Option<bool>,
-    /// Comma-separated ids of nodes whose fan-outs are drawn in full.
+    /// auto (the default), project, folder, source, schema, type or none.
+    #[serde(default)]
+    group: String,
+    /// Comma-separated ids of nodes whose fan-outs are drawn in full, and of groups
+    /// drawn node by node.
     #[serde(default)]
     expand: String,
 }
@@ -102,8 +106,8 @@ async fn lineage(
     Query(params): Query<LineageParams>,
 ) -> Result<Json<app::dto::LineageView>, ApiError> {
     blocking(&state, move |engine| {
-        let view =
-            engine.lineage_view(&params.select, &params.exclude, params.collapse.unwrap_or(true), &params.expand)?;
+        let collapse = params.collapse.unwrap_or(true);
+        let view = engine.lineage_view(&params.select, &params.exclude, collapse, &params.group, &params.expand)?;
         Ok(Json((*view).clone()))
     })
     .await
