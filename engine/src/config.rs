@@ -3,6 +3,7 @@
 //!
 //! ```toml
 //! data = "/srv/meshlens"          # the data folder (--data, MESHLENS_DATA)
+//! dbt_loom = "dbt_loom.config.yml" # its manifests are projects too (--dbt-loom)
 //!
 //! [serve]
 //! addr = "127.0.0.1:3000"         # --addr, MESHLENS_ADDR
@@ -10,7 +11,8 @@
 //!
 //! [[projects]]
 //! name = "platform"               # optional when the manifest names the project
-//! path = "../platform/target"     # relative to this file
+//! path = "../platform/target"     # relative to this file, or a URL:
+//!                                 # s3://, gs://, az://, abfss://, http(s)://
 //! ```
 
 use std::{
@@ -49,6 +51,7 @@ pub enum ConfigError {
 #[serde(deny_unknown_fields)]
 struct ConfigFile {
     data: Option<PathBuf>,
+    dbt_loom: Option<PathBuf>,
     #[serde(default)]
     serve: ServeSection,
     #[serde(default)]
@@ -67,6 +70,8 @@ struct ServeSection {
 pub struct Settings {
     pub file: PathBuf,
     pub data: Option<PathBuf>,
+    /// A dbt-loom config whose manifests are indexed as projects.
+    pub dbt_loom: Option<PathBuf>,
     pub addr: Option<SocketAddr>,
     pub uploads_at_once: Option<usize>,
     pub projects: Vec<ProjectSource>,
@@ -107,7 +112,14 @@ fn parse_settings(file: &Path, text: &str) -> Result<Settings, ConfigError> {
     let invalid = |message: String| ConfigError::Invalid { file: file.to_path_buf(), message };
     let config: ConfigFile = toml::from_str(text).map_err(|e| invalid(e.to_string().trim().to_string()))?;
     let base = file.parent().unwrap_or(Path::new("."));
-    let relative = |path: PathBuf| if path.is_absolute() { path } else { base.join(path) };
+    // A URL (`s3://…`) is kept as written; a relative path starts at the file's folder.
+    let relative = |path: PathBuf| {
+        if path.is_absolute() || path.to_str().is_some_and(|p| p.contains("://")) {
+            path
+        } else {
+            base.join(path)
+        }
+    };
     let addr = config
         .serve
         .addr
@@ -123,6 +135,7 @@ fn parse_settings(file: &Path, text: &str) -> Result<Settings, ConfigError> {
     Ok(Settings {
         file: file.to_path_buf(),
         data: config.data.map(relative),
+        dbt_loom: config.dbt_loom.map(relative),
         addr,
         uploads_at_once: config.serve.uploads_at_once,
         projects: config
@@ -141,7 +154,7 @@ mod tests {
     fn projects_resolve_relative_to_the_file() {
         let projects = parse(
             Path::new("/srv/mesh/meshlens.toml"),
-            "[[projects]]\nname = \"platform\"\npath = \"platform/target\"\n\n[[projects]]\npath = \"/abs/finance\"\n",
+            "[[projects]]\nname = \"platform\"\npath = \"platform/target\"\n\n[[projects]]\npath = \"/abs/finance\"\n\n[[projects]]\npath = \"s3://artifacts/sales/\"\n",
         )
         .unwrap();
         assert_eq!(
@@ -149,6 +162,7 @@ mod tests {
             [
                 ProjectSource { path: "/srv/mesh/platform/target".into(), name: Some("platform".into()) },
                 ProjectSource { path: "/abs/finance".into(), name: None },
+                ProjectSource { path: "s3://artifacts/sales/".into(), name: None },
             ]
         );
     }

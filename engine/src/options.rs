@@ -52,6 +52,8 @@ pub type Given<T> = Option<Setting<T>>;
 #[derive(Debug, Default)]
 pub struct CommandLine {
     pub data: Given<PathBuf>,
+    /// `meshlens index --dbt-loom` (and `serve`'s scheduled index runs).
+    pub dbt_loom: Given<PathBuf>,
     pub addr: Given<SocketAddr>,
     pub uploads_at_once: Given<usize>,
     /// `MESHLENS_LOG`, when set.
@@ -75,6 +77,8 @@ pub struct Options {
     pub log: Setting<String>,
     /// Projects the config file lists.
     pub projects: Vec<ProjectSource>,
+    /// A dbt-loom config whose manifests are projects to index too.
+    pub dbt_loom: Setting<Option<PathBuf>>,
     /// Every bound on a request; `uploads_at_once` may be set, the rest are built in.
     pub limits: Limits,
     pub uploads_at_once: Origin,
@@ -96,6 +100,11 @@ impl Options {
             (None, Some(path)) => Setting { value: Some(path), origin: file_origin() },
             (None, None) => Setting { value: None, origin: Origin::Default },
         };
+        let dbt_loom = match (given.dbt_loom, file.as_ref().and_then(|f| f.dbt_loom.clone())) {
+            (Some(s), _) => Setting { value: Some(s.value), origin: s.origin },
+            (None, Some(path)) => Setting { value: Some(path), origin: file_origin() },
+            (None, None) => Setting { value: None, origin: Origin::Default },
+        };
         let addr = pick(given.addr, file.as_ref().and_then(|f| f.addr), file_origin, DEFAULT_ADDR);
         let uploads = pick(
             given.uploads_at_once,
@@ -110,6 +119,7 @@ impl Options {
         Options {
             config_file: file.as_ref().map(|f| f.file.clone()),
             projects: file.map(|f| f.projects).unwrap_or_default(),
+            dbt_loom,
             data,
             addr,
             log,
@@ -136,6 +146,7 @@ impl Options {
             self.data.value.as_deref().map_or("(none: the embedded demo)".to_string(), show),
             &self.data.origin,
         );
+        line("dbt_loom", self.dbt_loom.value.as_deref().map_or("(none)".to_string(), show), &self.dbt_loom.origin);
         line("addr", self.addr.value.to_string(), &self.addr.origin);
         line("log", self.log.value.clone(), &self.log.origin);
         line("uploads_at_once", self.limits.uploads_at_once.to_string(), &self.uploads_at_once);
@@ -161,6 +172,7 @@ impl Options {
             "--config, MESHLENS_CONFIG or ./meshlens.toml".into(),
         );
         put("data", json!(self.data.value.as_deref().map(show)), self.data.origin.to_string());
+        put("dbt_loom", json!(self.dbt_loom.value.as_deref().map(show)), self.dbt_loom.origin.to_string());
         put("addr", json!(self.addr.value.to_string()), self.addr.origin.to_string());
         put("log", json!(self.log.value), self.log.origin.to_string());
         put("uploads_at_once", json!(self.limits.uploads_at_once), self.uploads_at_once.to_string());
@@ -209,6 +221,7 @@ mod tests {
         Settings {
             file: "/srv/meshlens.toml".into(),
             data: data.map(PathBuf::from),
+            dbt_loom: None,
             addr: addr.map(|a| a.parse().unwrap()),
             uploads_at_once: uploads,
             projects: Vec::new(),
@@ -222,6 +235,7 @@ mod tests {
             addr: Some(Setting { value: "127.0.0.1:5000".parse().unwrap(), origin: Origin::Env("MESHLENS_ADDR") }),
             uploads_at_once: None,
             log: None,
+            dbt_loom: None,
         };
         let options = Options::resolve(given, Some(file(Some("/file"), Some("127.0.0.1:4000"), Some(5))));
         assert_eq!(options.data, Setting { value: Some("/flag".into()), origin: Origin::Flag("--data") });
@@ -241,7 +255,7 @@ mod tests {
         let options = Options::resolve(CommandLine::default(), None);
         let json = options.json();
         let settings = json["settings"].as_object().unwrap();
-        assert_eq!(settings.len(), 5 + limit_rows(&Limits::DEFAULT).len() - 1);
+        assert_eq!(settings.len(), 6 + limit_rows(&Limits::DEFAULT).len() - 1);
         assert_eq!(settings["search_offset"]["value"], "0..=10000");
         assert_eq!(settings["uploads_at_once"]["origin"], "default");
         let text = options.text();

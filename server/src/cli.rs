@@ -116,7 +116,16 @@ pub struct IndexArgs {
     /// `name`). Without PATHs and without this flag, ./meshlens.toml is read.
     #[arg(long, env = "MESHLENS_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// dbt project folders, or their target/ folders, holding manifest.json.
+    /// A dbt-loom config (dbt_loom.config.yml) whose manifests are projects to index
+    /// too (types file, s3, gcs, azure, dbt_cloud), or `dbt_loom` in meshlens.toml.
+    #[arg(long = "dbt-loom", env = "MESHLENS_DBT_LOOM", value_name = "FILE")]
+    pub dbt_loom: Option<PathBuf>,
+    /// Keep running and index again at this interval (`30s`, `5m`, `1h`); remote
+    /// projects that did not change cost a conditional request a file.
+    #[arg(long, value_name = "DURATION", value_parser = interval())]
+    pub every: Option<std::time::Duration>,
+    /// dbt project folders, or their target/ folders, holding manifest.json; or URLs
+    /// of such folders: s3://bucket/prefix/, gs://…, az://…, abfss://…, http(s)://…/.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 }
@@ -148,6 +157,10 @@ pub struct ServeArgs {
     /// are answered 503 with `Retry-After`. Each holds its manifests in memory.
     #[arg(long, env = "MESHLENS_UPLOADS_AT_ONCE", value_name = "N", default_value_t = crate::limits::Limits::DEFAULT.uploads_at_once, value_parser = uploads_at_once())]
     pub uploads_at_once: usize,
+    /// Index the config's projects (`[[projects]]`, `dbt_loom`) into the data folder at
+    /// this interval (`30s`, `5m`), inside this process; the first run is at start.
+    #[arg(long = "index-every", value_name = "DURATION", value_parser = interval())]
+    pub index_every: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Args)]
@@ -158,6 +171,19 @@ pub struct ConfigArgs {
     /// Print them as JSON: `{"settings": {NAME: {"value", "origin"}}, "projects": [...]}`.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `--every` and `--index-every`: a humantime duration of at least a second.
+fn interval() -> impl clap::builder::TypedValueParser<Value = std::time::Duration> {
+    use clap::builder::TypedValueParser;
+    clap::builder::StringValueParser::new().try_map(|s: String| {
+        let d =
+            humantime::parse_duration(&s).map_err(|e| format!("{s:?} is not a duration such as 30s, 5m or 1h: {e}"))?;
+        if d < std::time::Duration::from_secs(1) {
+            return Err(format!("{s:?}: the interval must be at least 1s"));
+        }
+        Ok(d)
+    })
 }
 
 /// `--uploads-at-once`'s range is the config file's.

@@ -8,3 +8,4 @@ pub use meshlens_engine::{
 pub mod cli;
 pub mod demo;
 pub mod http;
+pub mod index_run;

@@ -16,10 +16,9 @@ use server::{
         CheckArgs, CheckFormat, Cli, Command, ConfigArgs, DiffArgs, DiffFormat, IndexArgs, RemoveArgs, SearchArgs,
         ServeArgs,
     },
-    config::{self, ProjectSource},
-    demo, diff,
+    config, demo, diff,
     engine::Engine,
-    http, ingest,
+    http, index_run, ingest,
     options::{CommandLine, Given, Options, Origin, Setting},
     store::DataDir,
 };
@@ -80,6 +79,7 @@ fn options(flags: &ArgMatches, config: Option<&Path>, default_file: bool) -> any
     };
     let given = CommandLine {
         data: given(flags, "data", "--data", "MESHLENS_DATA"),
+        dbt_loom: given(flags, "dbt_loom", "--dbt-loom", "MESHLENS_DBT_LOOM"),
         addr: given(flags, "addr", "--addr", "MESHLENS_ADDR"),
         uploads_at_once: given(flags, "uploads_at_once", "--uploads-at-once", "MESHLENS_UPLOADS_AT_ONCE"),
         log: std::env::var("MESHLENS_LOG").ok(),
@@ -93,50 +93,91 @@ fn usage_error(message: &str) -> ! {
 
 fn index(args: IndexArgs, flags: &ArgMatches) -> anyhow::Result<ExitCode> {
     // PATH arguments, then the config file's projects (--config, or ./meshlens.toml
-    // when no PATH is given).
-    let options = options(flags, args.config.as_deref(), args.paths.is_empty())?;
-    let mut sources: Vec<ProjectSource> = args.paths.iter().cloned().map(ProjectSource::from).collect();
-    sources.extend(options.projects.iter().cloned());
-    if sources.is_empty() {
+    // when no PATH is given), then a dbt-loom config's.
+    let options = options(flags, args.config.as_deref(), args.paths.is_empty() && args.dbt_loom.is_none())?;
+    let wanted = index_run::wanted(&args.paths, &options.projects, options.dbt_loom.value.as_deref())?;
+    if wanted.is_empty() {
         if let Some(file) = &options.config_file {
             anyhow::bail!("{}: lists no [[projects]]", file.display());
         }
-        usage_error("give the projects to index as PATH arguments or in a meshlens.toml (--config FILE)");
+        usage_error("give the projects to index as PATH arguments, in a meshlens.toml (--config FILE) or a dbt-loom config (--dbt-loom FILE)");
     }
     let Some(data_dir) = options.data.value.clone() else {
         usage_error("give the data folder with --data DIR, MESHLENS_DATA or `data` in meshlens.toml");
     };
     let data = DataDir::new(&data_dir);
+    let Some(every) = args.every else {
+        return index_once(&data, &wanted, true);
+    };
+    // Scheduled: a round never ends the loop; a source that is down is reported and
+    // asked again next round.
+    loop {
+        let started = std::time::Instant::now();
+        if let Err(e) = index_once(&data, &wanted, false) {
+            eprintln!("error: {e:#}");
+        }
+        std::thread::sleep(every.saturating_sub(started.elapsed()));
+    }
+}
+
+/// One index run with its report on the terminal; `whole` prints every detail
+/// (a scheduled round prints what changed).
+fn index_once(data: &DataDir, wanted: &[index_run::Wanted], whole: bool) -> anyhow::Result<ExitCode> {
     let bar = ProgressBar::new(std::io::stderr().is_terminal());
-    let report = ingest::index_projects(&data, &sources, |p| bar.show(&p))
-        .with_context(|| format!("writing the index in {}", data_dir.display()))?;
+    let outcome = index_run::run(data, wanted, |p| bar.show(&p))
+        .with_context(|| format!("writing the index in {}", data.root().display()))?;
     bar.finish();
-    for (path, error) in &report.failed {
-        eprintln!("error: {}: {error}", path.display());
+    let report = &outcome.report;
+    for (label, error) in &outcome.failed {
+        eprintln!("error: {label}: {error}");
+    }
+    for warning in &outcome.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if whole {
+        for cycle in report.summary.iter().flat_map(|s| &s.project_cycles) {
+            eprintln!("note: these projects depend on each other in a cycle: {}", cycle.join(", "));
+        }
+        for d in report.summary.iter().flat_map(|s| &s.duplicates) {
+            eprintln!(
+                "note: {} is defined with its files by {} and {}; {}'s copy is kept (the newest manifest, then by name)",
+                d.unique_id,
+                d.kept,
+                d.dropped.join(", "),
+                d.kept
+            );
+        }
+    }
+    if outcome.remote > 0 {
+        let t = &outcome.transfer;
+        println!(
+            "fetched {} remote project{}: {} request{} ({} not modified), {} file{} downloaded ({:.1} MB)",
+            outcome.remote,
+            if outcome.remote == 1 { "" } else { "s" },
+            t.requests,
+            if t.requests == 1 { "" } else { "s" },
+            t.not_modified,
+            t.downloaded,
+            if t.downloaded == 1 { "" } else { "s" },
+            t.bytes as f64 / 1e6
+        );
     }
     let (nodes, edges, findings) = report.summary.as_ref().map(|s| (s.nodes, s.edges, s.findings)).unwrap_or_default();
-    for cycle in report.summary.iter().flat_map(|s| &s.project_cycles) {
-        eprintln!("note: these projects depend on each other in a cycle: {}", cycle.join(", "));
-    }
-    for d in report.summary.iter().flat_map(|s| &s.duplicates) {
-        eprintln!(
-            "note: {} is defined with its files by {} and {}; {}'s copy is kept (the newest manifest, then by name)",
-            d.unique_id,
-            d.kept,
-            d.dropped.join(", "),
-            d.kept
-        );
+    if !whole {
+        // A scheduled round says what changed, and when.
+        let changed = if report.indexed.is_empty() { "nothing".to_string() } else { report.indexed.join(", ") };
+        println!("round at {}: changed: {changed}", humantime::format_rfc3339_seconds(std::time::SystemTime::now()));
     }
     println!(
         "indexed {} project{} ({} unchanged, {} failed): {nodes} nodes, {edges} edges, {findings} findings in {:.2} s ({:.1} MB/s)",
         report.indexed.len(),
         if report.indexed.len() == 1 { "" } else { "s" },
         report.unchanged.len(),
-        report.failed.len(),
+        outcome.failed.len(),
         report.seconds,
         report.megabytes_per_second()
     );
-    Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if outcome.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 fn remove(args: RemoveArgs) -> anyhow::Result<ExitCode> {
@@ -170,14 +211,19 @@ impl ProgressBar {
         ProgressBar { enabled }
     }
 
-    fn show(&self, p: &ingest::Progress) {
+    fn show(&self, p: &index_run::RunProgress) {
         if !self.enabled {
             return;
         }
         const WIDTH: usize = 24;
-        let filled = WIDTH * p.done / p.total.max(1);
-        let message: String = p.message.chars().take(60).collect();
-        eprint!("\r\x1b[K[{}{}] {}/{} {message}", "#".repeat(filled), " ".repeat(WIDTH - filled), p.done, p.total);
+        let (done, total, message) = match p {
+            index_run::RunProgress::Fetch(f) => {
+                (f.done, f.total, format!("fetching projects: {:.1} MB", f.bytes as f64 / 1e6))
+            }
+            index_run::RunProgress::Index(p) => (p.done, p.total, p.message.chars().take(60).collect()),
+        };
+        let filled = WIDTH * done / total.max(1);
+        eprint!("\r\x1b[K[{}{}] {done}/{total} {message}", "#".repeat(filled), " ".repeat(WIDTH - filled));
         let _ = std::io::stderr().flush();
     }
 
@@ -306,6 +352,9 @@ fn print_config(args: ConfigArgs, flags: &ArgMatches) -> anyhow::Result<ExitCode
 
 fn serve(args: ServeArgs, flags: &ArgMatches) -> anyhow::Result<()> {
     let options = options(flags, args.config.as_deref(), true)?;
+    if let Some(every) = args.index_every {
+        scheduled_index(&options, every)?;
+    }
     let indexed = options.data.value.as_ref().map(DataDir::new).filter(|d| d.current_name().is_some());
     let engine = match (indexed, &options.data.value) {
         (Some(data), _) => {
@@ -345,6 +394,50 @@ fn serve(args: ServeArgs, flags: &ArgMatches) -> anyhow::Result<()> {
             .await?;
         Ok(())
     })
+}
+
+/// `serve --index-every`: the config's projects indexed into the data folder now (so
+/// there is an index to serve), then again on a thread at each interval; the server
+/// picks each new generation up as it does one `meshlens index` publishes.
+fn scheduled_index(options: &Options, every: Duration) -> anyhow::Result<()> {
+    let Some(data_dir) = options.data.value.clone() else {
+        usage_error("--index-every needs the data folder: --data DIR, MESHLENS_DATA or `data` in meshlens.toml");
+    };
+    let wanted = index_run::wanted(&[], &options.projects, options.dbt_loom.value.as_deref())?;
+    if wanted.is_empty() {
+        usage_error(
+            "--index-every needs projects: `[[projects]]` or `dbt_loom` in the meshlens.toml given with --config",
+        );
+    }
+    let data = DataDir::new(data_dir);
+    let round = move |data: &DataDir| match index_run::run(data, &wanted, |_| {}) {
+        Ok(outcome) => {
+            for (label, error) in &outcome.failed {
+                tracing::error!(project = %label, %error, "could not index; the indexed copy stays, asked again next round");
+            }
+            for warning in &outcome.warnings {
+                tracing::warn!("{warning}");
+            }
+            let r = &outcome.report;
+            tracing::info!(
+                indexed = ?r.indexed,
+                unchanged = r.unchanged.len(),
+                failed = outcome.failed.len(),
+                requests = outcome.transfer.requests,
+                not_modified = outcome.transfer.not_modified,
+                downloaded_bytes = outcome.transfer.bytes,
+                seconds = r.seconds,
+                "scheduled index run"
+            );
+        }
+        Err(e) => tracing::error!(error = %format!("{e:#}"), "scheduled index run failed; the served index stays"),
+    };
+    round(&data);
+    std::thread::Builder::new().name("scheduled-index".into()).spawn(move || loop {
+        std::thread::sleep(every);
+        round(&data);
+    })?;
+    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -31,7 +31,7 @@ fn config_shows_each_setting_with_where_it_came_from() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(
         tmp.path().join("meshlens.toml"),
-        "data = \"index\"\n[serve]\naddr = \"127.0.0.1:4100\"\nuploads_at_once = 3\n\n[[projects]]\nname = \"platform\"\npath = \"artifacts/platform\"\n",
+        "data = \"index\"\ndbt_loom = \"dbt_loom.config.yml\"\n[serve]\naddr = \"127.0.0.1:4100\"\nuploads_at_once = 3\n\n[[projects]]\nname = \"platform\"\npath = \"artifacts/platform\"\n",
     )
     .unwrap();
     let file = tmp.path().join("meshlens.toml");
@@ -42,6 +42,10 @@ fn config_shows_each_setting_with_where_it_came_from() {
     // Relative to the file, which is ./meshlens.toml here.
     assert_eq!(s["data"]["value"], "index");
     assert_eq!(s["data"]["origin"], "meshlens.toml");
+    assert_eq!(
+        (&s["dbt_loom"]["value"], &s["dbt_loom"]["origin"]),
+        (&"dbt_loom.config.yml".into(), &"meshlens.toml".into())
+    );
     assert_eq!((&s["addr"]["value"], &s["addr"]["origin"]), (&"127.0.0.1:4100".into(), &"meshlens.toml".into()));
     assert_eq!(s["uploads_at_once"]["value"], 3);
     assert_eq!(s["search_limit"], serde_json::json!({"value": "1..=1000", "origin": "built in"}));

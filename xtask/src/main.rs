@@ -5,8 +5,9 @@
 //! - `cargo xtask demo`:  set up, build release, serve the embedded demo mesh on 127.0.0.1:3000
 //! - `cargo xtask test`:  set up (browser too), fmt, clippy, cargo test, browser tests
 //! - `cargo xtask build [--release]`: the browser bundle, then the `meshlens` binary
-//! - `cargo xtask setup [--browser]`: only install what is missing
-//! - `cargo xtask bench [run|load] [flags]`: build release, then the benchmark (bench/) against it
+//! - `cargo xtask setup [--browser] [--servers]`: only install what is missing (`--servers`:
+//!   moto and Azurite, which the remote-source tests start)
+//! - `cargo xtask bench [run|load|browser|remote] [flags]`: build release, then the benchmark (bench/) against it
 
 use std::{
     env,
@@ -20,13 +21,22 @@ fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let release = args.iter().any(|a| a == "--release");
     let result = match args.first().map(String::as_str) {
-        Some("setup") => setup(args.iter().any(|a| a == "--browser")),
+        Some("setup") => setup(args.iter().any(|a| a == "--browser")).and_then(|()| {
+            if args.iter().any(|a| a == "--servers") {
+                setup_servers()
+            } else {
+                Ok(())
+            }
+        }),
         Some("build") => setup(false).and_then(|()| build(release)),
         Some("demo") => setup(false).and_then(|()| build(true)).and_then(|()| demo(&args[1..])),
-        Some("test") => setup(true).and_then(|()| test()),
-        Some("bench") => setup(false).and_then(|()| build(true)).and_then(|()| bench(&args[1..])),
+        Some("test") => setup(true).and_then(|()| setup_servers()).and_then(|()| test()),
+        Some("bench") => {
+            let browser = args.get(1).is_some_and(|a| a == "browser");
+            setup(browser).and_then(|()| build(true)).and_then(|()| bench(&args[1..]))
+        }
         _ => Err(
-            "usage: cargo xtask <setup [--browser] | build [--release] | demo [serve flags] | test | bench [run|load] [flags]>"
+            "usage: cargo xtask <setup [--browser] [--servers] | build [--release] | demo [serve flags] | test | bench [run|load|browser|remote] [flags]>"
                 .to_string(),
         ),
     };
@@ -98,6 +108,56 @@ fn wasm_opt_bin() -> PathBuf {
     root().join("tests/node_modules/.bin/wasm-opt")
 }
 
+/// moto, the S3 server the remote-source tests start, in a venv beside the target dir
+/// (outside the clone, kept between runs).
+const MOTO: &str = "moto[server]==5.2.5";
+
+fn moto_server_bin() -> PathBuf {
+    target_dir().with_file_name("meshlens-tools").join("moto/bin/moto_server")
+}
+
+fn azurite_blob_bin() -> PathBuf {
+    root().join("tests/node_modules/.bin/azurite-blob")
+}
+
+/// Debian packages, installed with sudo unless this is root.
+fn apt_install(packages: &[&str]) -> Result {
+    let sudo = output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() != "0");
+    let apt = |args: &[&str]| {
+        let mut cmd = if sudo { Command::new("sudo") } else { Command::new("apt-get") };
+        if sudo {
+            cmd.arg("apt-get");
+        }
+        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        run(&mut cmd)
+    };
+    apt(&["update"])?;
+    let mut args = vec!["install", "-y", "--no-install-recommends"];
+    args.extend(packages);
+    apt(&args)
+}
+
+/// The protocol servers the tests start themselves: moto (PyPI) and Azurite (npm, with
+/// the browser tests' packages).
+fn setup_servers() -> Result {
+    let moto = moto_server_bin();
+    if !moto.exists() {
+        if output(Command::new("python3").args(["-c", "import ensurepip, venv"])).is_none() {
+            step("installing Debian python3-venv for moto");
+            apt_install(&["python3-venv"])?;
+        }
+        let venv = moto.parent().and_then(Path::parent).ok_or("moto's venv has a folder")?.to_path_buf();
+        step(&format!("installing {MOTO} into {}", venv.display()));
+        run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+        run(Command::new(venv.join("bin/pip")).args(["install", "--quiet", MOTO]))?;
+    }
+    if !azurite_blob_bin().exists() {
+        step("installing npm packages (azurite)");
+        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--prefix", "tests"]))?;
+    }
+    Ok(())
+}
+
 fn setup(browser: bool) -> Result {
     let targets = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
     if !targets.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
@@ -121,17 +181,7 @@ fn setup(browser: bool) -> Result {
 
     if browser && !Path::new("/usr/bin/chromium").exists() {
         step("installing Debian chromium for the browser tests");
-        let sudo = output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() != "0");
-        let apt = |args: &[&str]| {
-            let mut cmd = if sudo { Command::new("sudo") } else { Command::new("apt-get") };
-            if sudo {
-                cmd.arg("apt-get");
-            }
-            cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
-            run(&mut cmd)
-        };
-        apt(&["update"])?;
-        apt(&["install", "-y", "--no-install-recommends", "chromium", "fonts-dejavu-core"])?;
+        apt_install(&["chromium", "fonts-dejavu-core"])?;
     }
     Ok(())
 }
@@ -200,9 +250,31 @@ fn demo(serve_args: &[String]) -> Result {
     run(Command::new(bin).arg("serve").args(serve_args))
 }
 
-/// The benchmark (`run`, the default) or the load test (`load`) of bench/, against the
-/// release binary just built; flags go to meshlens-bench.
+/// The benchmark (`run`, the default), the load test (`load`) or the browser benchmark
+/// (`browser`, bench/browser/views.mjs) of bench/, against the release binary just built;
+/// flags go to meshlens-bench (for `browser`, an optional file to write the table to).
 fn bench(args: &[String]) -> Result {
+    if args.first().is_some_and(|a| a == "remote") {
+        setup_servers()?;
+        step("the benchmark's mesh generator (release)");
+        run(Command::new(cargo()).args(["build", "--release", "--package", "bench", "--bin", "meshlens-bench"]))?;
+        step("remote-source benchmark: bench/remote/s3.sh against moto");
+        return run(Command::new("bash")
+            .arg(root().join("bench/remote/s3.sh"))
+            .env("MESHLENS_BIN", target_dir().join("release/meshlens"))
+            .env("MESHLENS_BENCH_BIN", target_dir().join("release/meshlens-bench"))
+            .env("MESHLENS_MOTO_SERVER", moto_server_bin()));
+    }
+    if args.first().is_some_and(|a| a == "browser") {
+        step("the benchmark's mesh generator (release)");
+        run(Command::new(cargo()).args(["build", "--release", "--package", "bench", "--bin", "meshlens-bench"]))?;
+        step("browser benchmark: bench/browser/views.mjs in Debian chromium");
+        return run(Command::new("node")
+            .arg(root().join("bench/browser/views.mjs"))
+            .args(&args[1..])
+            .env("MESHLENS_BIN", target_dir().join("release/meshlens"))
+            .env("MESHLENS_BENCH_BIN", target_dir().join("release/meshlens-bench")));
+    }
     let (command, flags) = match args.first().map(String::as_str) {
         Some(c @ ("run" | "load" | "generate")) => (c, &args[1..]),
         _ => ("run", args),
@@ -274,8 +346,11 @@ fn test() -> Result {
         "warnings",
     ]))?;
     build(false)?;
-    step("cargo test");
-    run(Command::new(cargo()).args(["test", "--workspace", "--exclude", "frontend"]))?;
+    step("cargo test (with moto and Azurite for the remote-source tests)");
+    run(Command::new(cargo())
+        .args(["test", "--workspace", "--exclude", "frontend"])
+        .env("MESHLENS_MOTO_SERVER", moto_server_bin())
+        .env("MESHLENS_AZURITE_BLOB", azurite_blob_bin()))?;
     step("the benchmark's mesh generator, for the browser tests at real scale");
     run(Command::new(cargo()).args(["build", "--package", "bench", "--bin", "meshlens-bench"]))?;
     step("browser tests (Debian chromium, JavaScript on and off)");

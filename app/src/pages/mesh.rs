@@ -209,7 +209,7 @@ fn MeshMatrix(mesh: MeshView, names: Vec<String>) -> impl IntoView {
     view! {
         <div class="mesh-matrix-frame">
             <table class="mesh-matrix">
-                <caption class="muted">"Rows use nothing; each row is an upstream project, each column a downstream one. A cell counts the refs (and inferred relations, and a package install) from the column's project to the row's."</caption>
+                <caption class="muted">"Each row is an upstream project, each column a downstream one. A cell counts the refs (and inferred relations, and a package install) from the column's project to the row's."</caption>
                 <thead><tr><th scope="col">"upstream \\ downstream"</th>{header}</tr></thead>
                 <tbody>{rows}</tbody>
             </table>
