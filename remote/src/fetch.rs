@@ -47,11 +47,6 @@ pub struct Transfer {
 }
 
 impl Transfer {
-    /// Nothing downloaded: every file was answered "not modified" (or is still absent).
-    pub fn unchanged(&self) -> bool {
-        self.downloaded == 0
-    }
-
     fn add(&mut self, other: &Transfer) {
         self.requests += other.requests;
         self.not_modified += other.not_modified;
@@ -60,10 +55,10 @@ impl Transfer {
     }
 }
 
-/// A project fetched: the local folder the engine reads, and what it cost.
+/// A project fetched: the local folder the engine reads, and what it cost (its URL is
+/// the one given at the same place).
 #[derive(Debug, Clone)]
 pub struct Fetched {
-    pub url: String,
     pub dir: PathBuf,
     pub transfer: Transfer,
 }
@@ -239,7 +234,7 @@ impl Fetcher {
             write_state(&dir, &new)
         };
         commit().map_err(|e| fail(format!("{}: {e}", dir.display())))?;
-        Ok(Fetched { url, dir, transfer })
+        Ok(Fetched { dir, transfer })
     }
 }
 

@@ -54,9 +54,11 @@ pub fn wanted(
     let given = paths.iter().map(|p| (p, None)).chain(config_projects.iter().map(|p| (&p.path, p.name.clone())));
     for (path, name) in given {
         let label = path.display().to_string();
-        let source = match Location::parse(&label)? {
-            Location::Local(path) => WantedSource::Local(path),
-            Location::Remote(remote) => WantedSource::Remote(remote),
+        // A path that is not UTF-8 is no URL, and its display form would lose bytes.
+        let source = match path.to_str().map(Location::parse).transpose()? {
+            None => WantedSource::Local(path.clone()),
+            Some(Location::Local(path)) => WantedSource::Local(path),
+            Some(Location::Remote(remote)) => WantedSource::Remote(remote),
         };
         out.push(Wanted { label, name, source, optional: false });
     }
