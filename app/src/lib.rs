@@ -7,6 +7,7 @@ mod components;
 pub mod error;
 pub mod lineage_style;
 pub mod links;
+mod matrix_geometry;
 mod mesh_geometry;
 mod pages;
 pub mod sql;

@@ -6,12 +6,14 @@
 //! remote project costs a conditional request a file and no download.
 //!
 //! Flow: [`Location::parse`] sorts a PATH-or-URL; [`fetch::Fetcher`] brings remote
-//! projects into their cache folders; [`loom`] turns a dbt-loom config into locations.
+//! projects into their cache folders; [`loom`] turns a dbt-loom config into locations;
+//! [`published`] uploads an index for a fleet of servers and follows one.
 
 pub mod dbt_cloud;
 pub mod fetch;
 pub mod location;
 pub mod loom;
+pub mod published;
 mod store;
 
 pub use fetch::{FetchError, FetchReport, Fetched, Fetcher, Transfer};

@@ -71,9 +71,14 @@ pub struct DiffArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The data folder that holds the index; without it, the embedded demo mesh.
-    #[arg(long, env = "MESHLENS_DATA", value_name = "DIR")]
+    /// The data folder that holds the index, or the object-store URL it is published
+    /// to; without it, the embedded demo mesh.
+    #[arg(long, env = "MESHLENS_DATA", value_name = "DIR_OR_URL")]
     pub data: Option<PathBuf>,
+    /// With an object-store URL as `--data`: the local folder that holds the published
+    /// index's current generation (default: ~/.cache/meshlens/<hash of the URL>).
+    #[arg(long, env = "MESHLENS_CACHE", value_name = "DIR")]
+    pub cache: Option<PathBuf>,
     /// A meshlens.toml to read settings from (default: ./meshlens.toml when present).
     #[arg(long, env = "MESHLENS_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -90,9 +95,14 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// The data folder that holds the index; without it, the embedded demo mesh.
-    #[arg(long, env = "MESHLENS_DATA", value_name = "DIR")]
+    /// The data folder that holds the index, or the object-store URL it is published
+    /// to; without it, the embedded demo mesh.
+    #[arg(long, env = "MESHLENS_DATA", value_name = "DIR_OR_URL")]
     pub data: Option<PathBuf>,
+    /// With an object-store URL as `--data`: the local folder that holds the published
+    /// index's current generation (default: ~/.cache/meshlens/<hash of the URL>).
+    #[arg(long, env = "MESHLENS_CACHE", value_name = "DIR")]
+    pub cache: Option<PathBuf>,
     /// A meshlens.toml to read settings from (default: ./meshlens.toml when present).
     #[arg(long, env = "MESHLENS_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -109,9 +119,19 @@ pub struct SearchArgs {
 
 #[derive(Debug, Args)]
 pub struct IndexArgs {
-    /// The data folder that holds the index (or `data` in meshlens.toml).
-    #[arg(long, env = "MESHLENS_DATA", value_name = "DIR")]
+    /// The data folder that holds the index (or `data` in meshlens.toml); or an
+    /// object-store URL (s3://bucket/meshlens/, gs://…, az://…, abfss://…) to publish
+    /// the index to, for `serve --data URL` replicas.
+    #[arg(long, env = "MESHLENS_DATA", value_name = "DIR_OR_URL")]
     pub data: Option<PathBuf>,
+    /// With an object-store URL as `--data`: the local folder that holds the published
+    /// index's current generation (default: ~/.cache/meshlens/<hash of the URL>).
+    #[arg(long, env = "MESHLENS_CACHE", value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+    /// With an object-store URL as `--data`: how many generations to keep on the store,
+    /// the published one and those before it; older ones are deleted after a publish.
+    #[arg(long = "keep-generations", value_name = "N", default_value_t = crate::fleet::KEEP_GENERATIONS, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub keep_generations: u16,
     /// A meshlens.toml listing the projects (`[[projects]]` with `path` and optional
     /// `name`). Without PATHs and without this flag, ./meshlens.toml is read.
     #[arg(long, env = "MESHLENS_CONFIG", value_name = "FILE")]
@@ -132,9 +152,13 @@ pub struct IndexArgs {
 
 #[derive(Debug, Args)]
 pub struct RemoveArgs {
-    /// The data folder that holds the index.
-    #[arg(long, env = "MESHLENS_DATA", value_name = "DIR")]
+    /// The data folder that holds the index, or the object-store URL it is published to.
+    #[arg(long, env = "MESHLENS_DATA", value_name = "DIR_OR_URL")]
     pub data: PathBuf,
+    /// With an object-store URL as `--data`: the local folder that holds the published
+    /// index's current generation (default: ~/.cache/meshlens/<hash of the URL>).
+    #[arg(long, env = "MESHLENS_CACHE", value_name = "DIR")]
+    pub cache: Option<PathBuf>,
     /// Names of the projects to drop.
     #[arg(required = true, value_name = "NAME")]
     pub names: Vec<String>,
@@ -142,10 +166,19 @@ pub struct RemoveArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// The data folder written by `meshlens index`. Without it, or with no index in
-    /// it, the embedded demo mesh is served.
-    #[arg(long, env = "MESHLENS_DATA", value_name = "DIR")]
+    /// The data folder written by `meshlens index`, or the object-store URL an index
+    /// is published to (`index --data URL`), followed into `--cache`. Without it, or
+    /// with no index in a folder, the embedded demo mesh is served.
+    #[arg(long, env = "MESHLENS_DATA", value_name = "DIR_OR_URL")]
     pub data: Option<PathBuf>,
+    /// With an object-store URL as `--data`: the local folder that holds the published
+    /// index's current generation (default: ~/.cache/meshlens/<hash of the URL>).
+    #[arg(long, env = "MESHLENS_CACHE", value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+    /// With an object-store URL as `--data`: how often to ask whether a new generation
+    /// is published (`10s`, `1m`); a new one is downloaded, then served.
+    #[arg(long = "poll-every", env = "MESHLENS_POLL_EVERY", value_name = "DURATION", value_parser = interval())]
+    pub poll_every: Option<std::time::Duration>,
     /// A meshlens.toml to read settings from (`data`, `[serve]`); default:
     /// ./meshlens.toml when present.
     #[arg(long, env = "MESHLENS_CONFIG", value_name = "FILE")]
@@ -173,7 +206,7 @@ pub struct ConfigArgs {
     pub json: bool,
 }
 
-/// `--every` and `--index-every`: a humantime duration of at least a second.
+/// `--every`, `--index-every` and `--poll-every`: a humantime duration of at least a second.
 fn interval() -> impl clap::builder::TypedValueParser<Value = std::time::Duration> {
     use clap::builder::TypedValueParser;
     clap::builder::StringValueParser::new().try_map(|s: String| {

@@ -7,5 +7,6 @@ pub use meshlens_engine::{
 
 pub mod cli;
 pub mod demo;
+pub mod fleet;
 pub mod http;
 pub mod index_run;

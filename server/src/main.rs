@@ -18,6 +18,7 @@ use server::{
     },
     config, demo, diff,
     engine::Engine,
+    fleet::{self, DataLocation, Followed, Publication, PublishedData},
     http, index_run, ingest,
     options::{CommandLine, Given, Options, Origin, Setting},
     store::DataDir,
@@ -34,6 +35,8 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_env("MESHLENS_LOG").unwrap_or_else(|_| EnvFilter::new(default_filter)))
         .with_writer(std::io::stderr)
+        // Colours on a terminal only: logs sent to a file or a collector stay plain text.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let result = match cli.command {
         Command::Index(args) => index(args, &flags),
@@ -105,18 +108,53 @@ fn index(args: IndexArgs, flags: &ArgMatches) -> anyhow::Result<ExitCode> {
     let Some(data_dir) = options.data.value.clone() else {
         usage_error("give the data folder with --data DIR, MESHLENS_DATA or `data` in meshlens.toml");
     };
-    let data = DataDir::new(&data_dir);
+    let location = fleet::data_location(&data_dir, args.cache.as_deref())?;
+    let keep = usize::from(args.keep_generations);
+    // A round indexes into the data folder, or into the published index's cache and
+    // then publishes what it wrote.
+    let round = |whole: bool| -> anyhow::Result<ExitCode> {
+        match &location {
+            DataLocation::Local(data) => index_once(data, &wanted, whole),
+            DataLocation::Published(published) => {
+                let (code, publication) = published.update(keep, |cache| index_once(cache, &wanted, whole))?;
+                print_publication(published, &publication);
+                Ok(code)
+            }
+        }
+    };
     let Some(every) = args.every else {
-        return index_once(&data, &wanted, true);
+        return round(true);
     };
     // Scheduled: a round never ends the loop; a source that is down is reported and
     // asked again next round.
     loop {
         let started = std::time::Instant::now();
-        if let Err(e) = index_once(&data, &wanted, false) {
+        if let Err(e) = round(false) {
             eprintln!("error: {e:#}");
         }
         std::thread::sleep(every.saturating_sub(started.elapsed()));
+    }
+}
+
+/// What an index or remove run did to the published index.
+fn print_publication(published: &PublishedData, publication: &Publication) {
+    let url = published.published.url();
+    match publication {
+        Publication::Unchanged(Some(generation)) => println!("nothing changed: {url} stays at generation {generation}"),
+        Publication::Unchanged(None) => println!("nothing to publish to {url}: no index was written"),
+        Publication::Published { generation, moved, collected } => {
+            let removed = match collected.len() {
+                0 => String::new(),
+                1 => "; removed 1 old generation".to_string(),
+                n => format!("; removed {n} old generations"),
+            };
+            println!(
+                "published generation {generation} to {url}: {} files ({:.1} MB) uploaded in {:.2} s, CURRENT moved{removed}",
+                moved.files,
+                moved.bytes as f64 / 1e6,
+                moved.seconds
+            );
+        }
     }
 }
 
@@ -181,22 +219,31 @@ fn index_once(data: &DataDir, wanted: &[index_run::Wanted], whole: bool) -> anyh
 }
 
 fn remove(args: RemoveArgs) -> anyhow::Result<ExitCode> {
-    let data = DataDir::new(&args.data);
-    match ingest::remove_projects(&data, &args.names) {
-        Ok(summary) => {
-            println!(
-                "removed {}: {} projects, {} nodes, {} edges, {} findings remain",
-                args.names.join(", "),
-                summary.projects,
-                summary.nodes,
-                summary.edges,
-                summary.findings
-            );
-            Ok(ExitCode::SUCCESS)
+    let remove_from = |data: &DataDir| -> anyhow::Result<ExitCode> {
+        match ingest::remove_projects(data, &args.names) {
+            Ok(summary) => {
+                println!(
+                    "removed {}: {} projects, {} nodes, {} edges, {} findings remain",
+                    args.names.join(", "),
+                    summary.projects,
+                    summary.nodes,
+                    summary.edges,
+                    summary.findings
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                Ok(ExitCode::FAILURE)
+            }
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            Ok(ExitCode::FAILURE)
+    };
+    match fleet::data_location(&args.data, args.cache.as_deref())? {
+        DataLocation::Local(data) => remove_from(&data),
+        DataLocation::Published(published) => {
+            let (code, publication) = published.update(usize::from(fleet::KEEP_GENERATIONS), remove_from)?;
+            print_publication(&published, &publication);
+            Ok(code)
         }
     }
 }
@@ -234,16 +281,48 @@ impl ProgressBar {
     }
 }
 
-/// The index in `--data`, or the embedded demo mesh without it.
-fn open_index(data: Option<&PathBuf>) -> anyhow::Result<Engine> {
+/// The local folder a published index's current generation is in, brought up to date.
+/// When the store cannot be reached, a cached generation is used, with a warning.
+fn follow_published(published: &PublishedData) -> anyhow::Result<DataDir> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let url = published.published.url();
+    let cached = || published.cache.current_name();
+    match runtime.block_on(published.follow(None)) {
+        Ok(Followed::Empty) if cached().is_none() => {
+            anyhow::bail!("{url}: nothing is published here yet; run `meshlens index --data {url}` first")
+        }
+        Ok(Followed::Empty) => tracing::warn!(%url, "nothing is published any more; using the cached generation"),
+        Ok(Followed::Swapped { pointer, moved }) => tracing::info!(
+            %url,
+            generation = %pointer.generation,
+            files = moved.files,
+            bytes = moved.bytes,
+            seconds = moved.seconds,
+            "downloaded the published generation"
+        ),
+        Ok(_) => {}
+        Err(e) if cached().is_some() => {
+            tracing::warn!(error = %e, cache = %published.cache.root().display(), "cannot reach the published index; using the cached generation")
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(published.cache.clone())
+}
+
+/// The index in `--data` (a folder, or a published index followed into `cache`), or
+/// the embedded demo mesh without it.
+fn open_index(data: Option<&PathBuf>, cache: Option<&Path>) -> anyhow::Result<Engine> {
     Ok(match data {
-        Some(dir) => {
-            let data = DataDir::new(dir);
+        Some(given) => {
+            let data = match fleet::data_location(given, cache)? {
+                DataLocation::Local(data) => data,
+                DataLocation::Published(published) => follow_published(&published)?,
+            };
             anyhow::ensure!(
                 data.current_name().is_some(),
                 "{}: no index here; run `meshlens index --data {}` first",
-                dir.display(),
-                dir.display()
+                given.display(),
+                given.display()
             );
             Engine::open(data, false, None)?
         }
@@ -257,7 +336,7 @@ fn open_index(data: Option<&PathBuf>) -> anyhow::Result<Engine> {
 fn check(args: CheckArgs, flags: &ArgMatches) -> anyhow::Result<ExitCode> {
     use app::catalog::Catalog;
     let options = options(flags, args.config.as_deref(), true)?;
-    let engine = open_index(options.data.value.as_ref())?;
+    let engine = open_index(options.data.value.as_ref(), args.cache.as_deref())?;
     let findings = if args.head.is_empty() {
         engine.governance()?.findings
     } else {
@@ -302,7 +381,7 @@ fn run_diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
 fn search(args: SearchArgs, flags: &ArgMatches) -> anyhow::Result<ExitCode> {
     use app::catalog::Catalog;
     let options = options(flags, args.config.as_deref(), true)?;
-    let engine = open_index(options.data.value.as_ref())?;
+    let engine = open_index(options.data.value.as_ref(), args.cache.as_deref())?;
     let query = args.query.join(" ");
     let results = engine.search(&query, usize::from(args.limit), 0)?;
     if args.json {
@@ -352,10 +431,26 @@ fn print_config(args: ConfigArgs, flags: &ArgMatches) -> anyhow::Result<ExitCode
 
 fn serve(args: ServeArgs, flags: &ArgMatches) -> anyhow::Result<()> {
     let options = options(flags, args.config.as_deref(), true)?;
+    let location = options.data.value.as_ref().map(|d| fleet::data_location(d, args.cache.as_deref())).transpose()?;
+    // A published index is followed into its cache; the server then serves the cache.
+    let published = match location {
+        Some(DataLocation::Published(published)) => {
+            if args.index_every.is_some() {
+                usage_error("--index-every writes the data folder; a published index (--data URL) is written by `meshlens index --data URL --every DURATION`");
+            }
+            follow_published(&published)?;
+            Some(Arc::new(published))
+        }
+        _ => None,
+    };
     if let Some(every) = args.index_every {
         scheduled_index(&options, every)?;
     }
-    let indexed = options.data.value.as_ref().map(DataDir::new).filter(|d| d.current_name().is_some());
+    let local = match &published {
+        Some(published) => Some(published.cache.clone()),
+        None => options.data.value.as_ref().map(DataDir::new),
+    };
+    let indexed = local.filter(|d| d.current_name().is_some());
     let engine = match (indexed, &options.data.value) {
         (Some(data), _) => {
             tracing::info!(data = %data.root().display(), "serving the index");
@@ -374,7 +469,11 @@ fn serve(args: ServeArgs, flags: &ArgMatches) -> anyhow::Result<()> {
     };
     let engine = Arc::new(engine.with_limits(options.limits.clone()));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let poll_every = args.poll_every.unwrap_or(fleet::POLL_EVERY);
     runtime.block_on(async move {
+        if let Some(published) = published {
+            tokio::spawn(follow_forever(published, poll_every, engine.clone()));
+        }
         let watcher = engine.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_millis(500));
@@ -394,6 +493,44 @@ fn serve(args: ServeArgs, flags: &ArgMatches) -> anyhow::Result<()> {
             .await?;
         Ok(())
     })
+}
+
+/// `serve --data URL`: asks for `CURRENT` at each interval (a 304 when unchanged),
+/// downloads a new generation into the cache and serves it. A store
+/// that cannot be reached is logged and asked again; the served generation stays.
+async fn follow_forever(published: Arc<PublishedData>, every: Duration, engine: Arc<Engine>) {
+    let mut known: Option<String> = None;
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        match published.follow(known.as_deref()).await {
+            Ok(followed) => {
+                if let Followed::Swapped { pointer, moved } = &followed {
+                    tracing::info!(
+                        url = %published.published.url(),
+                        generation = %pointer.generation,
+                        files = moved.files,
+                        bytes = moved.bytes,
+                        seconds = moved.seconds,
+                        "downloaded a newly published generation"
+                    );
+                    // Served now rather than at the watcher's next look.
+                    let engine = engine.clone();
+                    if let Ok(Err(e)) = tokio::task::spawn_blocking(move || engine.refresh()).await {
+                        tracing::error!(error = %e, "could not open the downloaded generation; still serving the previous one");
+                    }
+                }
+                if let Some(pointer) = followed.pointer() {
+                    known = pointer.e_tag().map(str::to_string);
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "could not follow the published index; still serving the cached generation")
+            }
+        }
+    }
 }
 
 /// `serve --index-every`: the config's projects indexed into the data folder now (so

@@ -241,9 +241,9 @@ describe("the mesh page at real scale", () => {
       if (javaScript) await page.screenshot({ path: path.join(screenshots, "mesh-both-ways.png"), fullPage: true });
       await page.locator(".mesh-views a", { hasText: "matrix" }).click();
       await page.waitForURL(/view=matrix/);
-      await page.waitForSelector("table.mesh-matrix");
-      assert.equal(await page.locator("table.mesh-matrix td[data-edge]").count(), 20);
-      assert.equal(await page.locator('table.mesh-matrix td[data-edge="rs_solana->rs_bridges"]').getAttribute("data-inferred"), "10");
+      await page.waitForSelector("svg.mesh-matrix");
+      assert.equal(await page.locator("svg.mesh-matrix a[data-edge]").count(), 20);
+      assert.equal(await page.locator('svg.mesh-matrix a[data-edge="rs_solana->rs_bridges"]').getAttribute("data-inferred"), "10");
       await close();
     }));
 
@@ -252,10 +252,34 @@ describe("the mesh page at real scale", () => {
       const { page, response, close } = await open(browser, fifty.url + "/mesh", { javaScript, width: 1440 });
       assert.equal(response.status(), 200);
       assert.equal(await page.locator(".mesh-views").getAttribute("data-view"), "matrix");
-      assert.equal(await page.locator("table.mesh-matrix tbody th[data-project]").count(), 50);
-      const edges = await page.locator("table.mesh-matrix td[data-edge]").count();
+      assert.equal(await page.locator("svg.mesh-matrix a.row[data-project]").count(), 50);
+      assert.equal(await page.locator("svg.mesh-matrix a.column[data-project]").count(), 50);
+      const edges = await page.locator("svg.mesh-matrix a[data-edge]").count();
       assert.equal(edges, await page.locator(".mesh-edges tbody tr").count());
       assert.ok(edges > 30);
+      // Each cell sits in its upstream project's row and its downstream project's column,
+      // and names its edge for a screen reader.
+      const misplaced = await page.locator("svg.mesh-matrix").evaluate((svg) => {
+        const band = (sel) => svg.querySelector(sel).getBoundingClientRect();
+        return [...svg.querySelectorAll("a[data-edge]")].filter((a) => {
+          const [source, target] = a.dataset.edge.split("->");
+          const cell = a.querySelector("rect").getBoundingClientRect();
+          const row = band(`a.row[data-project="${source}"] text`);
+          const column = band(`a.column[data-project="${target}"] text`);
+          const [cy, cx] = [cell.top + cell.height / 2, cell.left + cell.width / 2];
+          const named = a.getAttribute("aria-label").startsWith(`${target} uses ${source}: `);
+          return !(named && cy > row.top && cy < row.bottom && cx > column.left && cx < column.right);
+        }).map((a) => a.dataset.edge);
+      });
+      assert.deepEqual(misplaced, []);
+      if (javaScript) {
+        const first = page.locator("svg.mesh-matrix a[data-edge]").first();
+        await first.focus();
+        await page.keyboard.press("Enter");
+        await page.waitForURL(/\/lineage\?/);
+        await page.goBack();
+        await page.waitForSelector("svg.mesh-matrix");
+      }
       if (javaScript) await page.screenshot({ path: path.join(screenshots, "mesh-50-matrix.png") });
       await page.goto(fifty.url + "/mesh?view=graph");
       assert.equal(await page.locator(".mesh-svg [data-project]").count(), 50);

@@ -12,6 +12,10 @@ use crate::{
     node_href, project_href,
 };
 
+mod matrix;
+
+use matrix::MeshMatrix;
+
 const PAD: f64 = 30.0;
 /// Above this many projects or edges the matrix reads better than the graph, and
 /// `/mesh` opens on it (`?view=graph` still draws the graph).
@@ -165,55 +169,6 @@ fn MeshGraph(mesh: MeshView, names: Vec<String>) -> impl IntoView {
             {edges}
             {projects}
         </svg>
-    }
-}
-
-/// Upstream projects as rows, downstream as columns; each cell the edge's counts.
-#[component]
-fn MeshMatrix(mesh: MeshView, names: Vec<String>) -> impl IntoView {
-    let heaviest = mesh.edges.iter().map(|e| e.refs + e.inferred).max().unwrap_or(1).max(1) as f64;
-    let cell = |source: &str, target: &str| mesh.edges.iter().find(|e| e.source == source && e.target == target);
-    let header = names
-        .iter()
-        .map(|n| view! { <th scope="col" class="downstream" data-project=n.clone()><span>{n.clone()}</span></th> })
-        .collect_view();
-    let rows = names
-        .iter()
-        .map(|source| {
-            let cells = names
-                .iter()
-                .map(|target| match cell(source, target) {
-                    Some(e) => {
-                        let weight = (e.refs + e.inferred) as f64 / heaviest;
-                        let style = format!("background: rgba(138, 63, 252, {:.2})", 0.08 + 0.5 * weight);
-                        let title = format!("{target} uses {source}: {}", edge_label(e));
-                        let aria = title.clone();
-                        view! {
-                            <td class="num edge" data-edge=format!("{source}->{target}") data-refs=e.refs data-inferred=e.inferred data-packages=e.packages style=style title=title>
-                                <a href=lineage_of(e) aria-label=aria>
-                                    {(e.refs > 0).then(|| e.refs.to_string())}
-                                    {(e.inferred > 0).then(|| view! { <span class="inferred">{format!("+{}i", e.inferred)}</span> })}
-                                    {(e.packages > 0).then(|| view! { <span class="pkg">"pkg"</span> })}
-                                </a>
-                            </td>
-                        }
-                        .into_any()
-                    }
-                    None if source == target => view! { <td class="self" aria-hidden="true"></td> }.into_any(),
-                    None => view! { <td></td> }.into_any(),
-                })
-                .collect_view();
-            view! { <tr><th scope="row" data-project=source.clone()><a href=project_href(source)>{source.clone()}</a></th>{cells}</tr> }
-        })
-        .collect_view();
-    view! {
-        <div class="mesh-matrix-frame">
-            <table class="mesh-matrix">
-                <caption class="muted">"Each row is an upstream project, each column a downstream one. A cell counts the refs (and inferred relations, and a package install) from the column's project to the row's."</caption>
-                <thead><tr><th scope="col">"upstream \\ downstream"</th>{header}</tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
     }
 }
 
