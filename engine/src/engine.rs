@@ -220,6 +220,13 @@ fn view_error(e: view::ViewError) -> Error {
 }
 
 impl Engine {
+    /// What `head` changes against the served index, as `meshlens diff` reports it;
+    /// nothing is kept.
+    pub fn impact(&self, head: &[ProjectRecord]) -> Result<model::dto::DiffReport, Error> {
+        let base = self.generation()?.diff_base().map_err(Error::internal)?;
+        Ok(diff::diff(&base, head))
+    }
+
     /// Diffs `head` against the served index and keeps the result for the review page.
     pub fn review(&self, head: &[ProjectRecord]) -> Result<Arc<Review>, Error> {
         let generation = self.generation()?;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// What every page needs to know about the running instance.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteInfo {
     /// True when no index was given and the embedded demo mesh is served.
     pub demo: bool,
@@ -17,6 +18,7 @@ pub struct SiteInfo {
 /// Counts over the nodes a project defines (its own and its packages', never the
 /// copies injected from another project).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectCounts {
     pub models: u64,
     pub sources: u64,
@@ -37,6 +39,7 @@ pub struct ProjectCounts {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectSummary {
     pub name: String,
     pub dbt_version: String,
@@ -47,6 +50,7 @@ pub struct ProjectSummary {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Owner {
     pub name: Option<String>,
     pub email: Option<String>,
@@ -56,6 +60,7 @@ pub struct Owner {
 
 /// A neighbour of a node, as a link.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NodeLink {
     pub unique_id: String,
     pub name: String,
@@ -73,12 +78,14 @@ pub struct NodeLink {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Constraint {
     pub kind: String,
     pub expression: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Column {
     pub name: String,
     pub description: String,
@@ -97,6 +104,7 @@ pub struct Column {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Freshness {
     /// pass, warn, error or runtime error.
     pub status: String,
@@ -106,6 +114,7 @@ pub struct Freshness {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contract {
     pub enforced: bool,
     /// Columns whose YAML declares a type: the contract type beside the warehouse's.
@@ -115,6 +124,7 @@ pub struct Contract {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContractColumn {
     pub name: String,
     pub contract_type: String,
@@ -123,6 +133,7 @@ pub struct ContractColumn {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TestSummary {
     pub unique_id: String,
     pub name: String,
@@ -132,6 +143,7 @@ pub struct TestSummary {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finding {
     pub kind: String,
     pub severity: String,
@@ -145,6 +157,7 @@ pub struct Finding {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NodeDetail {
     pub unique_id: String,
     pub name: String,
@@ -196,6 +209,7 @@ pub struct NodeDetail {
 
 /// A piece of a snippet; highlighted pieces matched the query.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SnippetPart {
     pub text: String,
     pub highlight: bool,
@@ -203,6 +217,7 @@ pub struct SnippetPart {
 
 /// An owner and how much they own.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OwnerSummary {
     /// The owner's name, else their email: what `/owners/{key}` shows.
     pub key: String,
@@ -214,6 +229,7 @@ pub struct OwnerSummary {
 
 /// A node an owner owns, with what a reviewer checks.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OwnedNode {
     pub unique_id: String,
     pub name: String,
@@ -230,6 +246,7 @@ pub struct OwnedNode {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OwnerDetail {
     pub owner: OwnerSummary,
     /// By project, then name.
@@ -237,6 +254,7 @@ pub struct OwnerDetail {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchHit {
     pub unique_id: String,
     pub name: String,
@@ -253,6 +271,7 @@ pub struct SearchHit {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FacetCount {
     pub value: String,
     pub count: u64,
@@ -260,6 +279,7 @@ pub struct FacetCount {
 
 /// Counts over every hit (not only the page shown), by field.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Facets {
     pub project: Vec<FacetCount>,
     #[serde(rename = "type")]
@@ -271,6 +291,7 @@ pub struct Facets {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchResults {
     pub query: String,
     pub total: u64,
@@ -285,6 +306,7 @@ pub struct SearchResults {
 
 /// A public model: part of a project's API.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiModel {
     pub unique_id: String,
     pub name: String,
@@ -296,6 +318,7 @@ pub struct ApiModel {
 
 /// Refs from one project to another.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectLink {
     pub project: String,
     /// Edges between the two projects (cross-project, package and inferred); for a
@@ -304,6 +327,7 @@ pub struct ProjectLink {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectDetail {
     pub summary: ProjectSummary,
     pub public_models: Vec<ApiModel>,
@@ -322,6 +346,7 @@ pub struct ProjectDetail {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GroupView {
     pub project: String,
     pub name: String,
@@ -332,6 +357,7 @@ pub struct GroupView {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionView {
     pub unique_id: String,
     pub version: String,
@@ -346,6 +372,7 @@ pub struct VersionView {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionedModel {
     pub project: String,
     pub name: String,
@@ -354,6 +381,7 @@ pub struct VersionedModel {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Deprecation {
     pub unique_id: String,
     pub project: String,
@@ -367,6 +395,7 @@ pub struct Deprecation {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionsView {
     pub models: Vec<VersionedModel>,
     /// Every deprecation date, soonest first.
@@ -374,6 +403,7 @@ pub struct VersionsView {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContractCoverage {
     pub project: String,
     pub public_models: u64,
@@ -381,6 +411,7 @@ pub struct ContractCoverage {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GovernanceView {
     pub findings: Vec<Finding>,
     pub coverage: Vec<ContractCoverage>,
@@ -390,6 +421,7 @@ pub struct GovernanceView {
 
 /// A node as the lineage view draws it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LineageNode {
     pub id: String,
     pub name: String,
@@ -433,6 +465,7 @@ pub struct LineageNode {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LineageEdge {
     pub source: String,
     pub target: String,
@@ -444,6 +477,7 @@ pub struct LineageEdge {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LineageView {
     pub select: String,
     pub exclude: String,
@@ -474,6 +508,7 @@ pub struct LineageView {
 
 /// A project in the mesh graph.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeshProject {
     pub name: String,
     pub nodes: u64,
@@ -487,6 +522,7 @@ pub struct MeshProject {
 
 /// Refs from one project's nodes to another's.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeshEdge {
     /// The project whose nodes are used.
     pub source: String,
@@ -505,6 +541,7 @@ pub struct MeshEdge {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeshView {
     pub projects: Vec<MeshProject>,
     pub edges: Vec<MeshEdge>,

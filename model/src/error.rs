@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// What went wrong, as scripts match on it. Each code has one HTTP status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     NodeNotFound,

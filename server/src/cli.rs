@@ -34,6 +34,9 @@ pub enum Command {
     /// Search the index as the search box does: words, "phrases", -exclusions, OR,
     /// and owner: project: type: access: tag: contract: group: filters.
     Search(SearchArgs),
+    /// Answer an AI assistant's questions about the mesh: a Model Context Protocol
+    /// server over stdin and stdout, with the tools `meshlens serve` has at /mcp.
+    Mcp(McpArgs),
     /// Print the effective settings, each with where it came from (a flag, the
     /// environment, meshlens.toml or the default), and the limits table.
     Config(ConfigArgs),
@@ -194,6 +197,33 @@ pub struct ServeArgs {
     /// this interval (`30s`, `5m`), inside this process; the first run is at start.
     #[arg(long = "index-every", value_name = "DURATION", value_parser = interval())]
     pub index_every: Option<std::time::Duration>,
+    /// Items each list of an MCP tool's answer at `POST /mcp` holds; the rest is
+    /// summed up ("312 more nodes; narrow the selector").
+    #[arg(long = "mcp-max-items", env = "MESHLENS_MCP_MAX_ITEMS", value_name = "N", default_value_t = crate::mcp::McpOptions::DEFAULT_MAX_ITEMS, value_parser = mcp_max_items())]
+    pub mcp_max_items: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// The data folder that holds the index, or the object-store URL it is published
+    /// to; without it, the embedded demo mesh.
+    #[arg(long, env = "MESHLENS_DATA", value_name = "DIR_OR_URL")]
+    pub data: Option<PathBuf>,
+    /// With an object-store URL as `--data`: the local folder that holds the published
+    /// index's current generation (default: ~/.cache/meshlens/<hash of the URL>).
+    #[arg(long, env = "MESHLENS_CACHE", value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+    /// A meshlens.toml to read settings from (default: ./meshlens.toml when present).
+    #[arg(long, env = "MESHLENS_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Items each list of a tool's answer holds; the rest is summed up ("312 more
+    /// nodes; narrow the selector").
+    #[arg(long = "max-items", env = "MESHLENS_MCP_MAX_ITEMS", value_name = "N", default_value_t = crate::mcp::McpOptions::DEFAULT_MAX_ITEMS, value_parser = mcp_max_items())]
+    pub max_items: usize,
+}
+
+fn mcp_max_items() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(crate::mcp::McpOptions::MAX_ITEMS)
 }
 
 #[derive(Debug, Args)]

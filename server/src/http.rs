@@ -9,6 +9,7 @@ mod api;
 mod assets;
 mod diff;
 mod error;
+pub mod openapi;
 
 use std::sync::Arc;
 
@@ -37,9 +38,9 @@ use tower_http::{
     LatencyUnit,
 };
 
-pub use error::ApiError;
+pub use error::{node_not_found, owner_not_found, project_not_found, ApiError};
 
-use crate::{engine::Engine, limits::Limits};
+use crate::{engine::Engine, limits::Limits, mcp::McpOptions};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -55,8 +56,13 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// The whole router, as served.
+/// The whole router, as served, with the MCP tools' default caps.
 pub fn app(engine: Arc<Engine>) -> Router {
+    app_with(engine, McpOptions::default())
+}
+
+/// The whole router, as served.
+pub fn app_with(engine: Arc<Engine>, mcp: McpOptions) -> Router {
     let limits = engine.limits().clone();
     let leptos_options = LeptosOptions::builder().output_name(assets::output_name()).site_pkg_dir("pkg").build();
     let state = AppState {
@@ -65,13 +71,12 @@ pub fn app(engine: Arc<Engine>) -> Router {
         uploads: Arc::new(tokio::sync::Semaphore::new(limits.uploads_at_once)),
     };
     assets::precompress();
+    let mcp = crate::mcp::http_service(engine.clone(), mcp, state.uploads.clone());
     let catalog: SharedCatalog = engine;
     let context = move || provide_context(catalog.clone());
     let routes = generate_route_list(App);
 
-    let router = Router::new()
-        .route("/healthz", get(api::healthz))
-        .nest("/api/v1", api::router())
+    let router = Router::from(openapi::documented_routes())
         .route("/api/{*rest}", axum::routing::any(api::unknown_route))
         .route("/pkg/{*file}", get(assets::serve))
         .route("/favicon.svg", get(assets::serve))
@@ -83,9 +88,10 @@ pub fn app(engine: Arc<Engine>) -> Router {
         .layer(RequestBodyLimitLayer::new(limits.body_bytes))
         // Head artifacts for a diff are whole manifests.
         .merge(
-            Router::new()
-                .route("/api/v1/diff", post(diff::api))
+            Router::from(openapi::upload_routes())
                 .route("/review", post(diff::form))
+                // An MCP `impact` call carries a head manifest, as a diff upload does.
+                .nest_service("/mcp", mcp)
                 .layer(DefaultBodyLimit::disable())
                 .layer(RequestBodyLimitLayer::new(usize::try_from(limits.upload_bytes).unwrap_or(usize::MAX))),
         )

@@ -10,3 +10,4 @@ pub mod demo;
 pub mod fleet;
 pub mod http;
 pub mod index_run;
+pub mod mcp;

@@ -13,13 +13,13 @@ use clap::{parser::ValueSource, ArgMatches, CommandFactory, FromArgMatches};
 use server::{
     check as checks,
     cli::{
-        CheckArgs, CheckFormat, Cli, Command, ConfigArgs, DiffArgs, DiffFormat, IndexArgs, RemoveArgs, SearchArgs,
-        ServeArgs,
+        CheckArgs, CheckFormat, Cli, Command, ConfigArgs, DiffArgs, DiffFormat, IndexArgs, McpArgs, RemoveArgs,
+        SearchArgs, ServeArgs,
     },
     config, demo, diff,
     engine::Engine,
     fleet::{self, DataLocation, Followed, Publication, PublishedData},
-    http, index_run, ingest,
+    http, index_run, ingest, mcp,
     options::{CommandLine, Given, Options, Origin, Setting},
     store::DataDir,
 };
@@ -43,6 +43,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve(args, &flags).map(|()| ExitCode::SUCCESS),
         Command::Remove(args) => remove(args),
         Command::Search(args) => search(args, &flags),
+        Command::Mcp(args) => mcp(args, &flags).map(|()| ExitCode::SUCCESS),
         Command::Check(args) => check(args, &flags),
         Command::Diff(args) => run_diff(args),
         Command::Config(args) => print_config(args, &flags),
@@ -378,6 +379,32 @@ fn run_diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
     Ok(if report.breaking > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
+/// `meshlens mcp`: the MCP tools over stdio, on the index a newer `meshlens index`
+/// may replace meanwhile (the next call sees it).
+fn mcp(args: McpArgs, flags: &ArgMatches) -> anyhow::Result<()> {
+    let options = options(flags, args.config.as_deref(), true)?;
+    let engine = open_index(options.data.value.as_ref(), args.cache.as_deref())?;
+    let engine = Arc::new(engine.with_limits(options.limits.clone()));
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        let watcher = engine.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                tick.tick().await;
+                let engine = watcher.clone();
+                if let Ok(Err(e)) = tokio::task::spawn_blocking(move || engine.refresh()).await {
+                    tracing::error!(error = %e, "could not open the newly published index; still answering from the previous one");
+                }
+            }
+        });
+        mcp::serve_stdio(engine, mcp::McpOptions { max_items: args.max_items }).await
+    })?;
+    // The stdin reader may still be parked on a read the client will never finish.
+    runtime.shutdown_background();
+    Ok(())
+}
+
 fn search(args: SearchArgs, flags: &ArgMatches) -> anyhow::Result<ExitCode> {
     use app::catalog::Catalog;
     let options = options(flags, args.config.as_deref(), true)?;
@@ -488,7 +515,8 @@ fn serve(args: ServeArgs, flags: &ArgMatches) -> anyhow::Result<()> {
         let addr = options.addr.value;
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
         tracing::info!("meshlens listening on http://{}", listener.local_addr()?);
-        axum::serve(listener, http::app(engine))
+        let mcp = mcp::McpOptions { max_items: args.mcp_max_items };
+        axum::serve(listener, http::app_with(engine, mcp))
             .with_graceful_shutdown(shutdown_signal())
             .await?;
         Ok(())

@@ -7,7 +7,7 @@
 //! - `cargo xtask build [--release]`: the browser bundle, then the `meshlens` binary
 //! - `cargo xtask setup [--browser] [--servers]`: only install what is missing (`--servers`:
 //!   moto and Azurite, which the remote-source tests start)
-//! - `cargo xtask bench [run|load|browser|remote] [flags]`: build release, then the benchmark (bench/) against it
+//! - `cargo xtask bench [run|load|browser|remote|mcp] [flags]`: build release, then the benchmark (bench/) against it
 
 use std::{
     env,
@@ -32,11 +32,12 @@ fn main() -> ExitCode {
         Some("demo") => setup(false).and_then(|()| build(true)).and_then(|()| demo(&args[1..])),
         Some("test") => setup(true).and_then(|()| setup_servers()).and_then(|()| test()),
         Some("bench") => {
-            let browser = args.get(1).is_some_and(|a| a == "browser");
+            // The MCP benchmark's client is installed with the browser tests' npm packages.
+            let browser = args.get(1).is_some_and(|a| a == "browser" || a == "mcp");
             setup(browser).and_then(|()| build(true)).and_then(|()| bench(&args[1..]))
         }
         _ => Err(
-            "usage: cargo xtask <setup [--browser] [--servers] | build [--release] | demo [serve flags] | test | bench [run|load|browser|remote] [flags]>"
+            "usage: cargo xtask <setup [--browser] [--servers] | build [--release] | demo [serve flags] | test | bench [run|load|browser|remote|mcp] [flags]>"
                 .to_string(),
         ),
     };
@@ -174,8 +175,9 @@ fn setup(browser: bool) -> Result {
 
     // wasm-opt comes from npm's binaryen: Debian bookworm's binaryen 108 emits wasm that never hydrates.
     let modules = root().join("tests/node_modules");
-    if !wasm_opt_bin().exists() || (browser && !modules.join("playwright-core").exists()) {
-        step("installing npm packages (binaryen, playwright-core)");
+    let client_tests = ["playwright-core", "@modelcontextprotocol/sdk"];
+    if !wasm_opt_bin().exists() || (browser && client_tests.iter().any(|m| !modules.join(m).exists())) {
+        step("installing npm packages (binaryen, playwright-core, the MCP SDK)");
         run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--prefix", "tests"]))?;
     }
 
@@ -265,6 +267,15 @@ fn bench(args: &[String]) -> Result {
             .env("MESHLENS_BENCH_BIN", target_dir().join("release/meshlens-bench"))
             .env("MESHLENS_MOTO_SERVER", moto_server_bin()));
     }
+    if args.first().is_some_and(|a| a == "mcp") {
+        step("the benchmark's mesh generator (release)");
+        run(Command::new(cargo()).args(["build", "--release", "--package", "bench", "--bin", "meshlens-bench"]))?;
+        step("MCP benchmark: bench/mcp/tools.mjs with the SDK's client, over stdio and HTTP");
+        return run(Command::new("node")
+            .arg(root().join("bench/mcp/tools.mjs"))
+            .env("MESHLENS_BIN", target_dir().join("release/meshlens"))
+            .env("MESHLENS_BENCH_BIN", target_dir().join("release/meshlens-bench")));
+    }
     if args.first().is_some_and(|a| a == "browser") {
         step("the benchmark's mesh generator (release)");
         run(Command::new(cargo()).args(["build", "--release", "--package", "bench", "--bin", "meshlens-bench"]))?;
@@ -353,9 +364,9 @@ fn test() -> Result {
         .env("MESHLENS_AZURITE_BLOB", azurite_blob_bin()))?;
     step("the benchmark's mesh generator, for the browser tests at real scale");
     run(Command::new(cargo()).args(["build", "--package", "bench", "--bin", "meshlens-bench"]))?;
-    step("browser tests (Debian chromium, JavaScript on and off)");
+    step("browser tests (Debian chromium, JavaScript on and off) and the MCP SDK's client");
     run(Command::new("node")
-        .args(["--test", "--test-concurrency=1", "tests/browser/"])
+        .args(["--test", "--test-concurrency=1", "tests/browser/", "tests/mcp/"])
         .env("MESHLENS_BIN", target_dir().join("debug/meshlens"))
         .env("MESHLENS_BENCH_BIN", target_dir().join("debug/meshlens-bench")))
 }

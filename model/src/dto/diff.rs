@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::LineageView;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DiffReport {
     /// What the head was compared with: an index folder or artifact folders.
     pub base: String,
@@ -21,6 +22,7 @@ pub struct DiffReport {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     /// contract_disabled, column_removed, column_type_changed, constraint_removed,
     /// materialization_changed, access_narrowed, version_removed, latest_version_moved,
@@ -45,6 +47,7 @@ pub struct Change {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DownstreamNode {
     pub unique_id: String,
     pub name: String,
@@ -61,6 +64,7 @@ pub struct DownstreamNode {
 
 /// A diff kept by the server for its review page.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Review {
     pub id: String,
     /// When the diff was made, RFC 3339 (UTC).
@@ -74,6 +78,7 @@ pub struct Review {
 
 /// A line of the review list.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewSummary {
     pub id: String,
     pub created: String,

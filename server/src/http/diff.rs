@@ -151,8 +151,37 @@ async fn review(state: &AppState, request: Request) -> Result<Arc<app::dto::Revi
         .map_err(ApiError::from)
 }
 
+/// The files of a multipart upload: one or more `manifest` fields.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // Only its schema is used: the form is read as a stream.
+pub struct ManifestForm {
+    /// Head manifests, one per changed project.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    manifest: Vec<Vec<u8>>,
+}
+
 /// `POST /api/v1/diff`: the report as `meshlens diff --format json` prints it; the
 /// review page is named in `Location`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/diff",
+    tag = "impact",
+    description = "Compares head manifests with the served index: the changes, breaking ones first, with every \
+        node, project and owner they reach downstream; what `meshlens diff --format json` prints. The body is one \
+        manifest.json, or a multipart form of `manifest` files; uploads are limited in size and in number at once.",
+    request_body(content(
+        (Object = "application/json"),
+        (String = "application/octet-stream"),
+        (ManifestForm = "multipart/form-data"),
+    )),
+    responses(
+        (status = 200, description = "The diff report", body = app::dto::DiffReport, headers(("Location" = String, description = "The review page of this diff"))),
+        (status = 400, description = "bad_request: not a manifest, or two of one project", body = super::openapi::ErrorAnswer),
+        (status = 413, description = "payload_too_large", body = super::openapi::ErrorAnswer),
+        (status = 415, description = "unsupported_media_type", body = super::openapi::ErrorAnswer),
+        (status = 503, description = "busy: too many uploads at once (see Retry-After); or no_index", body = super::openapi::ErrorAnswer),
+    ),
+)]
 pub async fn api(State(state): State<AppState>, request: Request) -> Result<Response, ApiError> {
     let review = review(&state, request).await?;
     let mut response = Json(&review.report).into_response();

@@ -10,7 +10,8 @@ use axum::{
 };
 use http::{header, request::Parts, HeaderValue, StatusCode};
 use serde::de::DeserializeOwned;
-use serde_json::json;
+
+use super::openapi::{ErrorAnswer, ErrorBody};
 
 /// Seconds a client is asked to wait when the server is busy.
 pub const RETRY_AFTER_SECONDS: u32 = 5;
@@ -62,11 +63,8 @@ impl IntoResponse for ApiError {
             }
             message
         };
-        let mut body = json!({ "code": code.as_str(), "message": message });
-        if let Some(parameter) = parameter {
-            body["parameter"] = json!(parameter);
-        }
-        let mut response = (status, Json(json!({ "error": body }))).into_response();
+        let answer = ErrorAnswer { error: ErrorBody { code, message, parameter } };
+        let mut response = (status, Json(answer)).into_response();
         if code == ErrorCode::Busy {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
         }
@@ -75,6 +73,19 @@ impl IntoResponse for ApiError {
 }
 
 /// The start of a long path or value, for a message.
+/// The not-found answers, shared by the JSON API and the MCP tools.
+pub fn node_not_found(unique_id: &str) -> Error {
+    Error::new(ErrorCode::NodeNotFound, format!("no node has the unique_id {:?}", clip(unique_id)))
+}
+
+pub fn project_not_found(name: &str) -> Error {
+    Error::new(ErrorCode::ProjectNotFound, format!("no project named {:?} is indexed", clip(name)))
+}
+
+pub fn owner_not_found(key: &str) -> Error {
+    Error::new(ErrorCode::OwnerNotFound, format!("no indexed node is owned by {:?}", clip(key)))
+}
+
 pub fn clip(text: &str) -> String {
     const SHOWN: usize = 200;
     match text.char_indices().nth(SHOWN) {
