@@ -33,6 +33,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
 
+use meshlens_remote::{Fetcher, Location, RemoteUrl};
+
 use crate::{engine::Engine, mesh::ArtifactSet};
 
 /// How the tools' answers are bounded.
@@ -102,7 +104,8 @@ pub struct LineageInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ImpactInput {
     /// The head: one project's new manifest.json as a JSON object; or, over stdio only,
-    /// the path of that manifest.json or of the target/ folder that holds it.
+    /// the path of that manifest (under any name) or of the target/ folder that holds it,
+    /// or a URL of either (s3://, gs://, az://, https://).
     pub head: Value,
 }
 
@@ -227,7 +230,11 @@ impl MeshTools {
                 }
                 Ok(Head::Uploaded(ArtifactSet::from_bytes(PathBuf::new(), bytes, None, None, None)))
             }
-            (Value::String(path), HeadFrom::PathsOrUploads) => Ok(Head::Path(PathBuf::from(path))),
+            (Value::String(given), HeadFrom::PathsOrUploads) => match Location::parse(given) {
+                Ok(Location::Local(path)) => Ok(Head::Path(path)),
+                Ok(Location::Remote(remote)) => Ok(Head::Url(remote)),
+                Err(e) => Err(Error::parameter("head", e.to_string())),
+            },
             (Value::String(_), HeadFrom::UploadsOnly) => Err(Error::parameter(
                 "head",
                 "over HTTP, head is the manifest itself as a JSON object; paths are read only by `meshlens mcp` over stdio",
@@ -239,6 +246,7 @@ impl MeshTools {
             let set = match set? {
                 Head::Uploaded(set) => set,
                 Head::Path(path) => read_head(&path)?,
+                Head::Url(remote) => fetch_head(&remote)?,
             };
             let project = crate::mesh::load_project(set, None).map_err(|e| Error::parameter("head", e.to_string()))?;
             Ok(shape::impact(&engine.impact(&[project])?, options.max_items))
@@ -309,6 +317,24 @@ fn node_by_name(engine: &Engine, name: &str, project: Option<&str>) -> Result<St
 enum Head {
     Uploaded(ArtifactSet),
     Path(PathBuf),
+    /// A manifest or artifacts folder behind a URL (stdio only, as a path is).
+    Url(RemoteUrl),
+}
+
+/// A head behind a URL, fetched as `meshlens index` fetches a project (the optional
+/// artifacts beside it when present) into a folder removed once it is read.
+fn fetch_head(remote: &RemoteUrl) -> Result<ArtifactSet, Error> {
+    let scratch = tempfile::Builder::new()
+        .prefix("meshlens-head-")
+        .tempdir()
+        .map_err(|e| Error::new(ErrorCode::Internal, format!("a folder for the head: {e}")))?;
+    let report = Fetcher::new(scratch.path()).fetch_all(std::slice::from_ref(remote), |_| {});
+    let fetched = match report.outcomes.into_iter().next() {
+        Some(Ok(fetched)) => fetched,
+        Some(Err(e)) => return Err(Error::parameter("head", e.to_string())),
+        None => return Err(Error::parameter("head", format!("{remote}: nothing fetched"))),
+    };
+    ArtifactSet::read(&fetched.dir).map_err(|e| Error::parameter("head", format!("{remote}: {e}")))
 }
 
 /// A head given as a path: a manifest file under any name, or the project or target/

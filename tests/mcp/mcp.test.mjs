@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -150,6 +151,46 @@ test("meshlens mcp over stdio answers with every tool", async () => {
     assert.match(missing.error.message, /\/nonexistent\/target/);
   } finally {
     await client.close();
+  }
+});
+
+/** A real HTTP server on loopback serving the demo's head folders; its URL and closer. */
+async function serveHeads() {
+  const diffs = path.join(root, "tests/demo-mesh/diffs");
+  const server = http.createServer((request, response) => {
+    const file = path.join(diffs, path.normalize(decodeURIComponent(new URL(request.url, "http://x").pathname)));
+    if (!file.startsWith(diffs) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      response.writeHead(404).end();
+      return;
+    }
+    const body = fs.readFileSync(file);
+    // object_store's HTTP client reads the length and last-modified of what it fetches.
+    response.writeHead(200, {
+      "content-type": "application/json",
+      "content-length": body.length,
+      "last-modified": fs.statSync(file).mtime.toUTCString(),
+    });
+    response.end(request.method === "HEAD" ? undefined : body);
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+}
+
+test("meshlens mcp over stdio reads a head behind a URL", async () => {
+  const heads = await serveHeads();
+  const client = await stdioClient();
+  try {
+    assertImpact(await call(client, "impact", { head: `${heads.url}/column_removed/manifest.json` }));
+    assertImpact(await call(client, "impact", { head: `${heads.url}/column_removed/` }));
+    const absent = await call(client, "impact", { head: `${heads.url}/no_such_head/` }, { error: true });
+    assert.equal(absent.error.parameter, "head");
+    assert.match(absent.error.message, /no_such_head/);
+    const unknown = await call(client, "impact", { head: "ftp://example.com/manifest.json" }, { error: true });
+    assert.equal(unknown.error.parameter, "head");
+    assert.match(unknown.error.message, /unknown scheme "ftp"/);
+  } finally {
+    await client.close();
+    heads.close();
   }
 });
 
