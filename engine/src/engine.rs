@@ -297,7 +297,7 @@ impl Catalog for Engine {
     fn node(&self, unique_id: &str) -> Result<Option<NodeDetail>, Error> {
         let generation = self.generation()?;
         let stored = generation.reader.node(unique_id).map_err(Error::internal)?;
-        Ok(stored.map(|s| present::node_detail(s, &generation.today)))
+        Ok(stored.map(|s| present::node_detail(s, &generation.graph.downstream_of(unique_id), &generation.today)))
     }
 
     fn project(&self, name: &str) -> Result<Option<model::dto::ProjectDetail>, Error> {

@@ -1,20 +1,36 @@
 //! A node page's view of a stored node.
 
-use model::dto::{Column, Contract, ContractColumn, Freshness, NodeDetail};
+use model::dto::{Column, Contract, ContractColumn, Freshness, NodeDetail, NodeLink};
 
 use crate::{
+    graph::GraphNode,
     mesh::{same_type, NodeRecord},
     store::StoredNode,
 };
 
-/// The node page's view of a stored node, with version states judged as of `today`.
-pub fn node_detail(stored: StoredNode, today: &str) -> NodeDetail {
-    let StoredNode { project, external, record: r, parents, children, tests, findings, downstream } = stored;
+/// The node page's view of a stored node, with version states judged as of `today`;
+/// `downstream` is every node downstream of it (`MeshGraph::downstream_of`).
+pub fn node_detail(stored: StoredNode, downstream: &[&GraphNode], today: &str) -> NodeDetail {
+    let StoredNode { project, external, record: r, parents, children, tests, findings } = stored;
     let mut used_by_projects: Vec<String> =
-        downstream.iter().map(|n| n.project.clone()).filter(|p| *p != project).collect();
+        downstream.iter().filter(|n| n.project != project).map(|n| n.project.clone()).collect();
     used_by_projects.sort();
     used_by_projects.dedup();
-    let used_by_exposures = downstream.into_iter().filter(|n| n.resource_type == "exposure").collect();
+    let mut used_by_exposures: Vec<NodeLink> = downstream
+        .iter()
+        .filter(|n| n.resource_type == "exposure")
+        .map(|n| NodeLink {
+            unique_id: n.unique_id.clone(),
+            name: n.name.clone(),
+            resource_type: n.resource_type.clone(),
+            project: n.project.clone(),
+            version: n.version.clone(),
+            cross_project: false,
+            inferred: false,
+            external: n.external,
+        })
+        .collect();
+    used_by_exposures.sort_by(|a, b| (&a.project, &a.name, &a.unique_id).cmp(&(&b.project, &b.name, &b.unique_id)));
     let contract = Contract {
         enforced: r.contract_enforced,
         columns: r

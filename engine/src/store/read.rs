@@ -114,7 +114,8 @@ impl Reader {
         self.with(|c| Ok(c.query_row("SELECT count(*) FROM nodes", [], |r| r.get(0))?))
     }
 
-    /// A node as stored, with its neighbours, tests, findings and everything downstream.
+    /// A node as stored, with its neighbours, tests and findings (what is further
+    /// downstream comes from the generation's graph).
     pub fn node(&self, unique_id: &str) -> Result<Option<StoredNode>, StoreError> {
         self.with(|c| {
             let row = c
@@ -150,7 +151,6 @@ impl Reader {
                 children: children.into_iter().map(|n| n.0).collect(),
                 tests,
                 findings: findings_of(c, unique_id)?,
-                downstream: downstream_of(c, unique_id)?,
             }))
         })
     }
@@ -170,8 +170,6 @@ pub struct StoredNode {
     /// Tests on it with their latest status.
     pub tests: Vec<TestSummary>,
     pub findings: Vec<Finding>,
-    /// Every node downstream of it, across projects (tests left out).
-    pub downstream: Vec<NodeLink>,
 }
 
 /// Joins a node (`n`) to its stored records (`p`): `p.record` whole, `p.light` without long texts.
@@ -265,21 +263,5 @@ fn findings_of_project(c: &Connection, project: Option<&str>) -> Result<Vec<Find
          WHERE ?1 IS NULL OR f.project = ?1 ORDER BY f.kind, f.project, f.node, f.id",
     )?;
     let rows = stmt.query_map([project], finding_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// Every node downstream of `unique_id`, across projects (tests left out).
-fn downstream_of(c: &Connection, unique_id: &str) -> Result<Vec<NodeLink>, StoreError> {
-    let mut stmt = c.prepare_cached(
-        "WITH RECURSIVE down(id) AS (
-             SELECT child FROM edges WHERE parent = ?1
-             UNION SELECT e.child FROM edges e JOIN down d ON e.parent = d.id
-         )
-         SELECT n.unique_id, n.name, n.resource_type, n.project, n.external, n.version
-         FROM down JOIN nodes n ON n.unique_id = down.id
-         WHERE n.resource_type NOT IN ('test', 'unit_test')
-         ORDER BY n.project, n.name",
-    )?;
-    let rows = stmt.query_map([unique_id], |r| node_link(r, 5))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
