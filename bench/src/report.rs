@@ -27,6 +27,8 @@ pub struct Results {
     pub run_results_bytes: u64,
     pub ingest: Measured,
     pub page_times: Vec<PageTimes>,
+    /// The node pages' JSON, `/api/v1/nodes/{id}` for the same nodes.
+    pub node_api: PageTimes,
     pub lineage_500_selected: u64,
     pub search: SearchTimes,
     pub first_loads: Vec<FirstLoad>,
@@ -41,6 +43,8 @@ pub struct Results {
 pub const INGEST_MB_S: f64 = 100.0;
 pub const SEARCH_P95_MS: f64 = 10.0;
 pub const PAGE_P95_MS: f64 = 150.0;
+/// Issue 19's target for one node's JSON.
+pub const NODE_API_P95_MS: f64 = 5.0;
 pub const FIRST_LOAD_KB: f64 = 500.0;
 pub const SERVER_MB: f64 = 500.0;
 pub const REINDEX_S: f64 = 2.0;
@@ -130,6 +134,15 @@ pub fn markdown(r: &Results) -> String {
             verdict(t.p(95.0) <= PAGE_P95_MS)
         );
     }
+    let _ = writeln!(
+        out,
+        "| server time {}, p50 / p95 ({} requests) | {:.1} / {:.1} ms | p95 ≤ {NODE_API_P95_MS:.0} ms | {} |",
+        r.node_api.page,
+        r.node_api.ms.len(),
+        r.node_api.p(50.0),
+        r.node_api.p(95.0),
+        verdict(r.node_api.p(95.0) <= NODE_API_P95_MS)
+    );
     for f in &r.first_loads {
         let kb = |b: u64| b as f64 / 1e3;
         let _ = writeln!(

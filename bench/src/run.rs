@@ -122,6 +122,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         pages::time_urls(server.addr, "search `/search?q=…`", &load.search_pages)?,
         pages::time_urls(server.addr, "mesh `/mesh`", &repeat("/mesh"))?,
     ];
+    let node_api_urls: Vec<String> =
+        load.node_pages.iter().map(|u| u.replacen("/nodes/", "/api/v1/nodes/", 1)).collect();
+    let node_api = pages::time_urls(server.addr, "node API `/api/v1/nodes/…`", &node_api_urls)?;
     let lineage_500_selected = selected_count(server.addr, &load.lineage_500[0])?;
 
     eprintln!("timing the search API ({} queries x {} rounds)", load.queries.len(), args.search_rounds);
@@ -165,6 +168,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         run_results_bytes: mesh.run_results_bytes,
         ingest,
         page_times,
+        node_api,
         lineage_500_selected,
         search,
         first_loads,
