@@ -379,6 +379,19 @@ fn run_diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
     Ok(if report.breaking > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
+/// Opens each generation a `meshlens index` publishes, checking every `every`; when one
+/// cannot be opened, the one before keeps answering.
+async fn pick_up_new_generations(engine: Arc<Engine>, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tick.tick().await;
+        let engine = engine.clone();
+        if let Ok(Err(e)) = tokio::task::spawn_blocking(move || engine.refresh()).await {
+            tracing::error!(error = %e, "could not open the newly published index; still answering from the previous one");
+        }
+    }
+}
+
 /// `meshlens mcp`: the MCP tools over stdio, on the index a newer `meshlens index`
 /// may replace meanwhile (the next call sees it).
 fn mcp(args: McpArgs, flags: &ArgMatches) -> anyhow::Result<()> {
@@ -387,17 +400,7 @@ fn mcp(args: McpArgs, flags: &ArgMatches) -> anyhow::Result<()> {
     let engine = Arc::new(engine.with_limits(options.limits.clone()));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
-        let watcher = engine.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(1));
-            loop {
-                tick.tick().await;
-                let engine = watcher.clone();
-                if let Ok(Err(e)) = tokio::task::spawn_blocking(move || engine.refresh()).await {
-                    tracing::error!(error = %e, "could not open the newly published index; still answering from the previous one");
-                }
-            }
-        });
+        tokio::spawn(pick_up_new_generations(engine.clone(), Duration::from_secs(1)));
         mcp::serve_stdio(engine, mcp::McpOptions { max_items: args.max_items }).await
     })?;
     // The stdin reader may still be parked on a read the client will never finish.
@@ -501,24 +504,12 @@ fn serve(args: ServeArgs, flags: &ArgMatches) -> anyhow::Result<()> {
         if let Some(published) = published {
             tokio::spawn(follow_forever(published, poll_every, engine.clone()));
         }
-        let watcher = engine.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_millis(500));
-            loop {
-                tick.tick().await;
-                let engine = watcher.clone();
-                if let Ok(Err(e)) = tokio::task::spawn_blocking(move || engine.refresh()).await {
-                    tracing::error!(error = %e, "could not open the newly published index; still serving the previous one");
-                }
-            }
-        });
+        tokio::spawn(pick_up_new_generations(engine.clone(), Duration::from_millis(500)));
         let addr = options.addr.value;
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
         tracing::info!("meshlens listening on http://{}", listener.local_addr()?);
         let mcp = mcp::McpOptions { max_items: args.mcp_max_items };
-        axum::serve(listener, http::app_with(engine, mcp))
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+        axum::serve(listener, http::app_with(engine, mcp)).with_graceful_shutdown(shutdown_signal()).await?;
         Ok(())
     })
 }

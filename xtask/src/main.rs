@@ -252,39 +252,38 @@ fn demo(serve_args: &[String]) -> Result {
     run(Command::new(bin).arg("serve").args(serve_args))
 }
 
+/// A benchmark script run by `program`, given the release binaries it drives; the mesh
+/// generator is built first.
+fn bench_script(program: &str, script: &str) -> Result<Command> {
+    step("the benchmark's mesh generator (release)");
+    run(Command::new(cargo()).args(["build", "--release", "--package", "bench", "--bin", "meshlens-bench"]))?;
+    let mut command = Command::new(program);
+    command
+        .arg(root().join(script))
+        .env("MESHLENS_BIN", target_dir().join("release/meshlens"))
+        .env("MESHLENS_BENCH_BIN", target_dir().join("release/meshlens-bench"));
+    Ok(command)
+}
+
 /// The benchmark (`run`, the default), the load test (`load`) or the browser benchmark
 /// (`browser`, bench/browser/views.mjs) of bench/, against the release binary just built;
 /// flags go to meshlens-bench (for `browser`, an optional file to write the table to).
 fn bench(args: &[String]) -> Result {
     if args.first().is_some_and(|a| a == "remote") {
         setup_servers()?;
-        step("the benchmark's mesh generator (release)");
-        run(Command::new(cargo()).args(["build", "--release", "--package", "bench", "--bin", "meshlens-bench"]))?;
+        let mut script = bench_script("bash", "bench/remote/s3.sh")?;
         step("remote-source benchmark: bench/remote/s3.sh against moto");
-        return run(Command::new("bash")
-            .arg(root().join("bench/remote/s3.sh"))
-            .env("MESHLENS_BIN", target_dir().join("release/meshlens"))
-            .env("MESHLENS_BENCH_BIN", target_dir().join("release/meshlens-bench"))
-            .env("MESHLENS_MOTO_SERVER", moto_server_bin()));
+        return run(script.env("MESHLENS_MOTO_SERVER", moto_server_bin()));
     }
     if args.first().is_some_and(|a| a == "mcp") {
-        step("the benchmark's mesh generator (release)");
-        run(Command::new(cargo()).args(["build", "--release", "--package", "bench", "--bin", "meshlens-bench"]))?;
+        let mut script = bench_script("node", "bench/mcp/tools.mjs")?;
         step("MCP benchmark: bench/mcp/tools.mjs with the SDK's client, over stdio and HTTP");
-        return run(Command::new("node")
-            .arg(root().join("bench/mcp/tools.mjs"))
-            .env("MESHLENS_BIN", target_dir().join("release/meshlens"))
-            .env("MESHLENS_BENCH_BIN", target_dir().join("release/meshlens-bench")));
+        return run(&mut script);
     }
     if args.first().is_some_and(|a| a == "browser") {
-        step("the benchmark's mesh generator (release)");
-        run(Command::new(cargo()).args(["build", "--release", "--package", "bench", "--bin", "meshlens-bench"]))?;
+        let mut script = bench_script("node", "bench/browser/views.mjs")?;
         step("browser benchmark: bench/browser/views.mjs in Debian chromium");
-        return run(Command::new("node")
-            .arg(root().join("bench/browser/views.mjs"))
-            .args(&args[1..])
-            .env("MESHLENS_BIN", target_dir().join("release/meshlens"))
-            .env("MESHLENS_BENCH_BIN", target_dir().join("release/meshlens-bench")));
+        return run(script.args(&args[1..]));
     }
     let (command, flags) = match args.first().map(String::as_str) {
         Some(c @ ("run" | "load" | "generate")) => (c, &args[1..]),
