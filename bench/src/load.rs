@@ -24,8 +24,9 @@ pub struct LoadArgs {
     /// Seconds each wrk run lasts.
     #[arg(long, default_value_t = 30)]
     pub duration: u64,
-    #[arg(long, default_value_t = 16)]
-    pub connections: usize,
+    /// wrk's connections, one run per count (`4,16`).
+    #[arg(long, value_delimiter = ',', default_values_t = [4, 16])]
+    pub connections: Vec<usize>,
     #[arg(long, default_value_t = 2)]
     pub threads: usize,
     #[arg(long)]
@@ -42,6 +43,9 @@ pub struct LoadArgs {
 const MIXED_CONNECTIONS: usize = 4;
 /// One request in this many is hostile.
 const HOSTILE_EVERY: usize = 10;
+
+/// One wrk run: what it was (quiet, re-indexing), its connections, and its figures.
+type Run = (String, usize, WrkResult);
 
 #[derive(Debug, Default)]
 struct WrkResult {
@@ -103,10 +107,10 @@ fn script(paths: &[String]) -> String {
     )
 }
 
-fn wrk(args: &LoadArgs, script: &std::path::Path, addr: std::net::SocketAddr) -> Command {
+fn wrk(args: &LoadArgs, connections: usize, script: &std::path::Path, addr: std::net::SocketAddr) -> Command {
     let mut cmd = Command::new("wrk");
-    cmd.arg(format!("-t{}", args.threads))
-        .arg(format!("-c{}", args.connections))
+    cmd.arg(format!("-t{}", args.threads.min(connections)))
+        .arg(format!("-c{connections}"))
         .arg(format!("-d{}s", args.duration))
         .args(["--timeout", "10s", "--latency", "-s"])
         .arg(script)
@@ -114,6 +118,39 @@ fn wrk(args: &LoadArgs, script: &std::path::Path, addr: std::net::SocketAddr) ->
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     cmd
+}
+
+/// Search, node and depth-2 lineage pages of 100 nodes of the plan, in turn.
+fn mixed_paths(plan: &crate::generate::MeshPlan) -> Vec<String> {
+    let w = workload::workload(plan, 100);
+    let mut paths = Vec::new();
+    for i in 0..100 {
+        paths.push(w.search_pages[i].clone());
+        paths.push(w.node_pages[i].clone());
+        paths.push(w.lineage_depth2[i].clone());
+    }
+    paths
+}
+
+/// wrk on the mesh shaped like the largest public one (`--real-scale`), quiet: its
+/// name and one run per connection count.
+fn real_shaped_runs(args: &LoadArgs, bin: &std::path::Path) -> anyhow::Result<(String, Vec<Run>)> {
+    let spec = generate::MeshSpec { projects: 0, models: 250, seed: args.mesh.seed, shapes: false, real_scale: true };
+    let mesh = server::prepare_mesh(&args.mesh.work, &spec)?;
+    let data = args.mesh.work.join("data-load-real-shaped");
+    let _ = fs::remove_dir_all(&data);
+    server::index(bin, &data, &mesh.dirs)?;
+    let server = Server::start(bin, &data)?;
+    let script_path = args.mesh.work.join("wrk-paths-real-shaped.lua");
+    fs::write(&script_path, script(&mixed_paths(&mesh.plan)))?;
+    let mut runs = Vec::new();
+    for &connections in &args.connections {
+        eprintln!("wrk, {connections} connections, {} s, the real-shaped mesh", args.duration);
+        let out = wrk(args, connections, &script_path, server.addr).output().context("running wrk")?;
+        runs.push(("quiet server".to_string(), connections, parse_wrk(&String::from_utf8_lossy(&out.stdout))));
+    }
+    let name = format!("real-shaped: {} projects sharing 10,000 sources, {} nodes", mesh.dirs.len(), mesh.nodes);
+    Ok((name, runs))
 }
 
 pub fn load(args: LoadArgs) -> anyhow::Result<()> {
@@ -131,35 +168,38 @@ pub fn load(args: LoadArgs) -> anyhow::Result<()> {
     server::index(&bin, &data, &mesh.dirs)?;
     let server = Server::start(&bin, &data)?;
 
-    let w = workload::workload(&mesh.plan, 100);
-    let mut paths = Vec::new();
-    for i in 0..100 {
-        paths.push(w.search_pages[i].clone());
-        paths.push(w.node_pages[i].clone());
-        paths.push(w.lineage_depth2[i].clone());
-    }
+    let paths = mixed_paths(&mesh.plan);
     let script_path = args.mesh.work.join("wrk-paths.lua");
     fs::write(&script_path, script(&paths))?;
 
-    eprintln!("wrk, {} s, no re-index", args.duration);
-    let quiet = wrk(&args, &script_path, server.addr).output().context("running wrk")?;
-    let quiet = parse_wrk(&String::from_utf8_lossy(&quiet.stdout));
+    let mut runs: Vec<Run> = Vec::new();
+    for &connections in &args.connections {
+        eprintln!("wrk, {connections} connections, {} s, no re-index", args.duration);
+        let quiet = wrk(&args, connections, &script_path, server.addr).output().context("running wrk")?;
+        runs.push(("quiet server".into(), connections, parse_wrk(&String::from_utf8_lossy(&quiet.stdout))));
 
-    eprintln!("wrk, {} s, while {} is re-indexed again and again", args.duration, mesh.plan.projects[changed].name);
-    let mut child = wrk(&args, &script_path, server.addr).spawn().context("running wrk")?;
-    let started = Instant::now();
-    let mut reindexes: Vec<f64> = Vec::new();
-    let mut revision = 1;
-    std::thread::sleep(Duration::from_secs(2));
-    while child.try_wait()?.is_none() && started.elapsed() < Duration::from_secs(args.duration.saturating_sub(3)) {
-        mesh.rewrite(changed, revision)?;
-        reindexes.push(server::index(&bin, &data, &mesh.dirs)?.seconds);
-        revision += 1;
-        std::thread::sleep(Duration::from_millis(500));
+        eprintln!(
+            "wrk, {connections} connections, {} s, while {} is re-indexed again and again",
+            args.duration, mesh.plan.projects[changed].name
+        );
+        let mut child = wrk(&args, connections, &script_path, server.addr).spawn().context("running wrk")?;
+        let started = Instant::now();
+        let mut reindexes: Vec<f64> = Vec::new();
+        let mut revision = 1;
+        std::thread::sleep(Duration::from_secs(2));
+        while child.try_wait()?.is_none() && started.elapsed() < Duration::from_secs(args.duration.saturating_sub(3)) {
+            mesh.rewrite(changed, revision)?;
+            reindexes.push(server::index(&bin, &data, &mesh.dirs)?.seconds);
+            revision += 1;
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        let output = child.wait_with_output()?;
+        let mean = if reindexes.is_empty() { 0.0 } else { reindexes.iter().sum::<f64>() / reindexes.len() as f64 };
+        let name = format!("while re-indexing ({} re-index runs of {mean:.1} s on average)", reindexes.len());
+        runs.push((name, connections, parse_wrk(&String::from_utf8_lossy(&output.stdout))));
+        mesh.rewrite(changed, 0)?;
     }
-    let output = child.wait_with_output()?;
-    let busy = parse_wrk(&String::from_utf8_lossy(&output.stdout));
-    mesh.rewrite(changed, 0)?;
+    let real_runs = real_shaped_runs(&args, &bin)?;
 
     let hostile_paths = hostile::hostile_paths();
     let seconds = Duration::from_secs(args.duration);
@@ -186,22 +226,21 @@ pub fn load(args: LoadArgs) -> anyhow::Result<()> {
 
     let mut table = String::new();
     table.push_str(&format!(
-        "wrk -t{} -c{} -d{}s on loopback, cycling through {} URLs (search, node and depth-2 lineage pages, compressed), {}.\n\n",
+        "wrk -t{} -d{}s on loopback, cycling through {} URLs (search, node and depth-2 lineage pages, compressed), {}.\n\n",
         args.threads,
-        args.connections,
         args.duration,
         paths.len(),
         crate::process::machine()
     ));
-    table.push_str("| run | requests | requests/s | p50 | p99 | max | failed (non-2xx + socket errors) |\n");
-    table.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
-    let mean = if reindexes.is_empty() { 0.0 } else { reindexes.iter().sum::<f64>() / reindexes.len() as f64 };
-    for (name, r) in [
-        ("quiet server".to_string(), &quiet),
-        (format!("while re-indexing ({} re-index runs of {:.1} s on average)", reindexes.len(), mean), &busy),
-    ] {
+    table.push_str(
+        "| mesh | connections | run | requests | requests/s | p50 | p99 | max | failed (non-2xx + socket errors) |\n",
+    );
+    table.push_str("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    let fifty = format!("{} projects, {} nodes", args.mesh.projects, mesh.nodes);
+    let rows = runs.iter().map(|r| (fifty.as_str(), r)).chain(real_runs.1.iter().map(|r| (real_runs.0.as_str(), r)));
+    for (mesh_name, (name, connections, r)) in rows {
         table.push_str(&format!(
-            "| {name} | {} | {:.0} | {:.0} ms | {:.0} ms | {:.0} ms | {} |\n",
+            "| {mesh_name} | {connections} | {name} | {} | {:.0} | {:.0} ms | {:.0} ms | {:.0} ms | {} |\n",
             r.requests,
             r.requests_per_second,
             r.p50_ms,

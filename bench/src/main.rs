@@ -4,6 +4,7 @@
 //! - `meshlens-bench generate --out DIR --projects N --models M --seed S [--shapes]`
 //! - `meshlens-bench run [--bin target/release/meshlens]`
 //! - `meshlens-bench load [--bin target/release/meshlens]` (needs wrk)
+//! - `meshlens-bench scale [--nodes 10000,50000,200000]`
 
 mod generate;
 mod hostile;
@@ -15,6 +16,7 @@ mod prng;
 mod process;
 mod report;
 mod run;
+mod scale;
 mod server;
 mod workload;
 
@@ -37,6 +39,8 @@ enum Cmd {
     Run(run::RunArgs),
     /// wrk against search, node and lineage pages, quiet and while re-indexing.
     Load(load::LoadArgs),
+    /// Ingest, memory, index size and node pages at 10,000, 50,000 and 200,000 nodes.
+    Scale(scale::ScaleArgs),
 }
 
 #[derive(clap::Args)]
@@ -84,5 +88,6 @@ fn main() -> anyhow::Result<()> {
         }
         Cmd::Run(args) => run::run(args),
         Cmd::Load(args) => load::load(args),
+        Cmd::Scale(args) => scale::scale(args),
     }
 }

@@ -12,6 +12,8 @@ pub const BROWSER_ENCODINGS: &str = "br, gzip";
 pub struct PageTimes {
     pub page: &'static str,
     pub ms: Vec<f64>,
+    /// The p95 this page is held to.
+    pub target_ms: f64,
 }
 
 impl PageTimes {
@@ -22,7 +24,7 @@ impl PageTimes {
 
 /// Times each URL once, in order, on one kept-alive connection: the time from the
 /// request to the last byte of the (compressed) response.
-pub fn time_urls(addr: SocketAddr, page: &'static str, urls: &[String]) -> anyhow::Result<PageTimes> {
+pub fn time_urls(addr: SocketAddr, page: &'static str, urls: &[String], target_ms: f64) -> anyhow::Result<PageTimes> {
     let mut client = Client::new(addr);
     let mut ms = Vec::with_capacity(urls.len());
     for url in urls {
@@ -33,7 +35,7 @@ pub fn time_urls(addr: SocketAddr, page: &'static str, urls: &[String]) -> anyho
             bail!("{url}: status {}", response.status);
         }
     }
-    Ok(PageTimes { page, ms })
+    Ok(PageTimes { page, ms, target_ms })
 }
 
 #[derive(Debug, Default, Clone)]

@@ -38,13 +38,29 @@ pub struct Results {
     pub reindex: Measured,
     pub reindexed_project: String,
     pub served_after: Option<f64>,
+    pub real_shaped: RealShaped,
+}
+
+/// The pages again, on the mesh shaped like the largest public one.
+pub struct RealShaped {
+    pub projects: usize,
+    pub nodes: usize,
+    pub manifest_bytes: u64,
+    pub ingest: Measured,
+    pub page_times: Vec<PageTimes>,
+    pub node_api: PageTimes,
 }
 
 pub const INGEST_MB_S: f64 = 100.0;
-pub const SEARCH_P95_MS: f64 = 10.0;
+pub const SEARCH_P95_MS: f64 = 5.0;
 pub const PAGE_P95_MS: f64 = 150.0;
-/// Issue 19's target for one node's JSON.
+/// Issue 19's targets: one node's JSON, its page, a depth-2 lineage, a search
+/// page and the mesh.
 pub const NODE_API_P95_MS: f64 = 5.0;
+pub const NODE_PAGE_P95_MS: f64 = 10.0;
+pub const LINEAGE_DEPTH2_P95_MS: f64 = 10.0;
+pub const SEARCH_PAGE_P95_MS: f64 = 5.0;
+pub const MESH_P95_MS: f64 = 10.0;
 pub const FIRST_LOAD_KB: f64 = 500.0;
 pub const SERVER_MB: f64 = 500.0;
 pub const REINDEX_S: f64 = 2.0;
@@ -121,19 +137,10 @@ pub fn markdown(r: &Results) -> String {
         r.search.took(95.0),
         r.search.took(99.0)
     );
-    let pages = r.page_times.iter().map(|t| (t, PAGE_P95_MS));
-    for (t, target) in pages.chain([(&r.node_api, NODE_API_P95_MS)]) {
+    for t in r.page_times.iter().chain([&r.node_api]) {
         let note =
             if t.page.contains("500") { format!(" ({} selected)", r.lineage_500_selected) } else { String::new() };
-        let _ = writeln!(
-            out,
-            "| server time {}{note}, p50 / p95 ({} requests) | {:.1} / {:.1} ms | p95 ≤ {target:.0} ms | {} |",
-            t.page,
-            t.ms.len(),
-            t.p(50.0),
-            t.p(95.0),
-            verdict(t.p(95.0) <= target)
-        );
+        page_row(&mut out, "", t, &note);
     }
     for f in &r.first_loads {
         let kb = |b: u64| b as f64 / 1e3;
@@ -167,8 +174,35 @@ pub fn markdown(r: &Results) -> String {
         r.reindex.seconds,
         verdict(r.reindex.seconds < REINDEX_S)
     );
+    let real = &r.real_shaped;
+    let _ = writeln!(
+        out,
+        "| real-shaped mesh ({} projects sharing 10,000 sources, {} nodes, {:.0} MB): ingest | {:.0} MB/s ({:.2} s) | ≥ {INGEST_MB_S:.0} MB/s | {} |",
+        real.projects,
+        thousands(real.nodes),
+        mb(real.manifest_bytes),
+        mb(real.manifest_bytes) / real.ingest.seconds,
+        real.ingest.seconds,
+        verdict(mb(real.manifest_bytes) / real.ingest.seconds >= INGEST_MB_S)
+    );
+    for t in real.page_times.iter().chain([&real.node_api]) {
+        page_row(&mut out, "real-shaped mesh: ", t, "");
+    }
     if !r.search.empty.is_empty() {
         let _ = writeln!(out, "\nQueries that found nothing: {}.", r.search.empty.join(", "));
     }
     out
+}
+
+fn page_row(out: &mut String, mesh: &str, t: &PageTimes, note: &str) {
+    let _ = writeln!(
+        out,
+        "| {mesh}server time {}{note}, p50 / p95 ({} requests) | {:.1} / {:.1} ms | p95 ≤ {:.0} ms | {} |",
+        t.page,
+        t.ms.len(),
+        t.p(50.0),
+        t.p(95.0),
+        t.target_ms,
+        verdict(t.p(95.0) <= t.target_ms)
+    );
 }

@@ -15,7 +15,7 @@ use crate::{
     http_client::Client,
     pages::{self, FirstLoad, PageTimes},
     process::{machine, percentile},
-    report::{self, Results, SearchTimes},
+    report::{self, RealShaped, Results, SearchTimes},
     server::{self, encode, Server},
     workload,
 };
@@ -109,22 +109,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
 
     // Warm-up: every page kind once, and the search query set once.
     let warm = ["/".to_string(), "/mesh".to_string(), load.node_pages[0].clone(), load.search_pages[0].clone()];
-    pages::time_urls(server.addr, "warm-up", &warm)?;
+    pages::time_urls(server.addr, "warm-up", &warm, f64::INFINITY)?;
     search_times(server.addr, &load.queries, 1)?;
 
     eprintln!("timing pages ({} requests each)", args.samples);
-    let repeat = |url: &str| vec![url.to_string(); args.samples];
-    let page_times: Vec<PageTimes> = vec![
-        pages::time_urls(server.addr, "home `/`", &repeat("/"))?,
-        pages::time_urls(server.addr, "node `/nodes/…`", &load.node_pages)?,
-        pages::time_urls(server.addr, "lineage, depth 2 `2+model+2`", &load.lineage_depth2)?,
-        pages::time_urls(server.addr, "lineage, 500-node selection", &load.lineage_500)?,
-        pages::time_urls(server.addr, "search `/search?q=…`", &load.search_pages)?,
-        pages::time_urls(server.addr, "mesh `/mesh`", &repeat("/mesh"))?,
-    ];
-    let node_api_urls: Vec<String> =
-        load.node_pages.iter().map(|u| u.replacen("/nodes/", "/api/v1/nodes/", 1)).collect();
-    let node_api = pages::time_urls(server.addr, "node API `/api/v1/nodes/…`", &node_api_urls)?;
+    let page_times = time_pages(server.addr, &load, args.samples)?;
+    let node_api = time_node_api(server.addr, &load)?;
     let lineage_500_selected = selected_count(server.addr, &load.lineage_500[0])?;
 
     eprintln!("timing the search API ({} queries x {} rounds)", load.queries.len(), args.search_rounds);
@@ -158,6 +148,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     mesh.rewrite(changed, 0)?;
     drop(server);
 
+    let real_shaped = real_shaped(&bin, &args.mesh.work, args.samples)?;
+
     let results = Results {
         machine: machine(),
         projects: args.mesh.projects,
@@ -178,6 +170,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         reindex,
         reindexed_project: mesh.plan.projects[changed].name.clone(),
         served_after,
+        real_shaped,
     };
     let table = report::markdown(&results);
     println!("{table}");
@@ -185,6 +178,53 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         fs::write(out, &table).with_context(|| format!("writing {}", out.display()))?;
     }
     Ok(())
+}
+
+/// The same pages on a mesh shaped like the largest public one (`--real-scale`: five
+/// projects of over 10,000 nodes each, sharing 10,000 sources, linked both ways).
+fn real_shaped(bin: &Path, work: &Path, samples: usize) -> anyhow::Result<RealShaped> {
+    let spec = MeshSpec { projects: 0, models: 250, seed: 42, shapes: false, real_scale: true };
+    let mesh = server::prepare_mesh(work, &spec)?;
+    let data = work.join("data-real-shaped");
+    let _ = fs::remove_dir_all(&data);
+    eprintln!("indexing the real-shaped mesh ({} projects, {} nodes)", mesh.dirs.len(), mesh.nodes);
+    let ingest = server::index(bin, &data, &mesh.dirs)?;
+    let server = Server::start(bin, &data)?;
+    let load = workload::workload(&mesh.plan, samples);
+    let warm = ["/".to_string(), "/mesh".to_string(), load.node_pages[0].clone(), load.search_pages[0].clone()];
+    pages::time_urls(server.addr, "warm-up", &warm, f64::INFINITY)?;
+    eprintln!("timing the real-shaped mesh's pages ({samples} requests each)");
+    Ok(RealShaped {
+        projects: mesh.dirs.len(),
+        nodes: mesh.nodes,
+        manifest_bytes: mesh.manifest_bytes,
+        ingest,
+        page_times: time_pages(server.addr, &load, samples)?,
+        node_api: time_node_api(server.addr, &load)?,
+    })
+}
+
+/// Server time of every page kind, each against its target.
+pub fn time_pages(
+    addr: std::net::SocketAddr,
+    load: &workload::Workload,
+    samples: usize,
+) -> anyhow::Result<Vec<PageTimes>> {
+    let repeat = |url: &str| vec![url.to_string(); samples];
+    Ok(vec![
+        pages::time_urls(addr, "home `/`", &repeat("/"), report::PAGE_P95_MS)?,
+        pages::time_urls(addr, "node `/nodes/…`", &load.node_pages, report::NODE_PAGE_P95_MS)?,
+        pages::time_urls(addr, "lineage, depth 2 `2+model+2`", &load.lineage_depth2, report::LINEAGE_DEPTH2_P95_MS)?,
+        pages::time_urls(addr, "lineage, 500-node selection", &load.lineage_500, report::PAGE_P95_MS)?,
+        pages::time_urls(addr, "search `/search?q=…`", &load.search_pages, report::SEARCH_PAGE_P95_MS)?,
+        pages::time_urls(addr, "mesh `/mesh`", &repeat("/mesh"), report::MESH_P95_MS)?,
+    ])
+}
+
+/// The node pages' JSON, `/api/v1/nodes/{id}` for the same nodes.
+pub fn time_node_api(addr: std::net::SocketAddr, load: &workload::Workload) -> anyhow::Result<PageTimes> {
+    let urls: Vec<String> = load.node_pages.iter().map(|u| u.replacen("/nodes/", "/api/v1/nodes/", 1)).collect();
+    pages::time_urls(addr, "node API `/api/v1/nodes/…`", &urls, report::NODE_API_P95_MS)
 }
 
 /// How many nodes a lineage view selected (before it cut the drawing).

@@ -2,6 +2,7 @@
 //! dbt selectors, laid out for the lineage view.
 
 pub mod group;
+mod keys;
 pub mod layout;
 pub mod selector;
 pub mod view;
@@ -14,6 +15,7 @@ use std::{
 use petgraph::{graph::NodeIndex, visit::EdgeRef, Direction, Graph};
 
 use crate::mesh::{EdgeKind, Mesh, NodeRecord};
+use keys::SelectorKeys;
 use selector::{Atom, Pattern, Selector};
 
 /// What selection, layout and lenses need of a node.
@@ -226,7 +228,7 @@ impl MeshGraph {
         let value = pattern.text();
         // Lengths first: a scan of the mesh then rarely reads the text of a node's names.
         let whole = pattern;
-        let pattern = &pattern.in_text(self.keys.nodes[i.index()].ascii);
+        let pattern = &pattern.in_text(self.keys.ascii(i));
         let any = |values: &[String]| values.iter().any(|v| pattern.matches(v));
         let opt = |v: &Option<String>| v.as_deref().is_some_and(|v| pattern.matches(v));
         match method {
@@ -287,10 +289,26 @@ impl MeshGraph {
         }
     }
 
+    /// The nodes an atom's method and value match, before graph operators. A literal
+    /// name (most selectors) is looked up in the name index instead of compared with
+    /// every node.
+    fn base(&self, method: &str, pattern: &Pattern) -> Vec<NodeIndex> {
+        if let Some(lowercase) = pattern.ascii_literal().filter(|_| matches!(method, "name" | "fqn" | "unique_id")) {
+            let mut found = self.keys.candidates(&self.graph, lowercase);
+            found.retain(|&i| self.matches(i, method, pattern));
+            return found;
+        }
+        self.graph.node_indices().filter(|&i| self.matches(i, method, pattern)).collect()
+    }
+
+    /// Builds what selectors look names up in now rather than on the first request.
+    pub fn warm_selectors(&self) {
+        self.keys.warm(&self.graph);
+    }
+
     fn select_atom(&self, atom: &Atom) -> HashSet<NodeIndex> {
         let pattern = Pattern::new(&atom.value);
-        let base: Vec<NodeIndex> =
-            self.graph.node_indices().filter(|&i| self.matches(i, &atom.method, &pattern)).collect();
+        let base = self.base(&atom.method, &pattern);
         let mut out: HashSet<NodeIndex> = base.iter().copied().collect();
         for &node in &base {
             if atom.at {
@@ -356,15 +374,7 @@ impl MeshGraph {
     /// The base nodes of a selector (what its atoms match before graph operators): the
     /// focus of a view.
     pub fn focus(&self, select: &Selector) -> HashSet<NodeIndex> {
-        select
-            .union
-            .iter()
-            .flatten()
-            .flat_map(|a| {
-                let pattern = Pattern::new(&a.value);
-                self.graph.node_indices().filter(|&i| self.matches(i, &a.method, &pattern)).collect::<Vec<_>>()
-            })
-            .collect()
+        select.union.iter().flatten().flat_map(|a| self.base(&a.method, &Pattern::new(&a.value))).collect()
     }
 
     /// `a.b.*` matches a node whose fqn, with or without the package, starts with parts
@@ -381,54 +391,6 @@ impl MeshGraph {
         let mut ids: Vec<String> = nodes.iter().map(|&i| self.graph[i].unique_id.clone()).collect();
         ids.sort();
         ids
-    }
-}
-
-/// What selectors compare of every node, kept together so that a scan of the mesh
-/// reads memory in order: each node's fqn, lowercased and joined by dots, in one text.
-struct SelectorKeys {
-    fqn_text: String,
-    nodes: Vec<NodeKeys>,
-}
-
-#[derive(Clone, Copy)]
-struct NodeKeys {
-    /// (start, end, start without the package) of the fqn in `fqn_text`; None where a
-    /// part has a dot of its own (a version `v1.5`), which joining would blur.
-    fqn: Option<(usize, usize, usize)>,
-    /// Every name of the node is ASCII, so a name of another length cannot match.
-    ascii: bool,
-}
-
-impl SelectorKeys {
-    fn new(graph: &Graph<GraphNode, EdgeKind>) -> Self {
-        let mut fqn_text = String::new();
-        let nodes = graph
-            .node_indices()
-            .map(|i| {
-                let node = &graph[i];
-                let parts: Vec<String> = fqn(node).map(|p| p.to_lowercase()).collect();
-                let fqn = parts.iter().all(|p| !p.contains('.')).then(|| {
-                    let start = fqn_text.len();
-                    fqn_text.push_str(&parts.join("."));
-                    (start, fqn_text.len(), (start + parts.first().map_or(0, |p| p.len() + 1)).min(fqn_text.len()))
-                });
-                let names = [&node.unique_id, &node.name, &node.project, &node.package, &node.resource_type];
-                let optional = [&node.path, &node.source_name, &node.version, &node.group, &node.access];
-                let ascii = names.iter().all(|n| n.is_ascii())
-                    && optional.iter().all(|n| n.as_deref().is_none_or(str::is_ascii))
-                    && node.tags.iter().chain(&node.owners).all(|t| t.is_ascii())
-                    && [&node.materialized, &node.test_name].iter().all(|n| n.as_deref().is_none_or(str::is_ascii));
-                NodeKeys { fqn, ascii }
-            })
-            .collect();
-        SelectorKeys { fqn_text, nodes }
-    }
-
-    /// A node's fqn text, whole and without its package.
-    fn fqn(&self, i: NodeIndex) -> Option<(&str, &str)> {
-        let (start, end, after_package) = self.nodes[i.index()].fqn?;
-        Some((&self.fqn_text[start..end], &self.fqn_text[after_package..end]))
     }
 }
 
@@ -556,6 +518,51 @@ mod tests {
         for (graph, id, want) in table {
             assert_eq!(names(graph, id), want, "downstream of {id}");
         }
+    }
+
+    #[test]
+    fn the_name_index_finds_what_comparing_every_node_finds() {
+        let mut nodes = vec![
+            node("model.p.orders", &[]),
+            node("model.p.customers", &[]),
+            node("model.q.orders", &[]),
+            node("source.q.raw.orders", &[]),
+            node("model.ünï.orders", &[]),
+        ];
+        nodes[0].path = Some("models/marts/finance/orders.sql".into());
+        nodes[1].path = Some("models/staging/customers.sql".into());
+        nodes[1].version = Some("2".into());
+        nodes[2].version = Some("1.5".into());
+        let g = MeshGraph::new(nodes, vec![]);
+        let values = [
+            "orders",
+            "ORDERS",
+            "p",
+            "P.Orders",
+            "p.marts",
+            "marts.finance",
+            "marts.finance.orders",
+            "p.marts.finance.orders",
+            "customers.v2",
+            "customers_v2",
+            "orders.v1.5",
+            "model.q.orders",
+            "source.q.raw.orders",
+            "staging",
+            "mart",
+            "ünï",
+            "",
+            "nothing",
+        ];
+        for method in ["name", "fqn", "unique_id"] {
+            for value in values {
+                let pattern = Pattern::new(value);
+                let scanned: Vec<NodeIndex> =
+                    g.graph.node_indices().filter(|&i| g.matches(i, method, &pattern)).collect();
+                assert_eq!(g.base(method, &pattern), scanned, "{method}:{value}");
+            }
+        }
+        assert_eq!(g.base("name", &Pattern::new("marts.finance")).len(), 1);
     }
 
     #[test]

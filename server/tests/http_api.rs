@@ -121,6 +121,19 @@ async fn pages_are_rendered_on_the_server() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_page_carries_its_description_once() {
+    let (_serial, app) = app().await;
+    let (_, node) = get_json(&app, "/api/v1/nodes/model.finance.fin_customers").await;
+    let raw = node["description"].as_str().unwrap();
+    assert!(raw.contains("**v2**"), "{raw}");
+    let (status, html) = get(&app, "/nodes/model.finance.fin_customers").await;
+    assert_eq!(status, 200);
+    // Rendered in the HTML; the raw Markdown is not in the hydration state beside it.
+    assert!(html.contains("<strong>v2</strong>"), "{html}");
+    assert!(!html.contains("**v2**"), "the raw description is in the page: {html}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_finds_by_name_prefix() {
     let (_serial, app) = app().await;
     let (status, body) = get_json(&app, "/api/v1/search?q=fct_ord&limit=5").await;

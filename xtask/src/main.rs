@@ -7,7 +7,7 @@
 //! - `cargo xtask build [--release]`: the browser bundle, then the `meshlens` binary
 //! - `cargo xtask setup [--browser] [--servers]`: only install what is missing (`--servers`:
 //!   moto and Azurite, which the remote-source tests start)
-//! - `cargo xtask bench [run|load|browser|remote|mcp] [flags]`: build release, then the benchmark (bench/) against it
+//! - `cargo xtask bench [run|load|scale|browser|versus-dbt-docs|remote|mcp] [flags]`: build release, then the benchmark (bench/) against it
 
 use std::{
     env,
@@ -33,11 +33,11 @@ fn main() -> ExitCode {
         Some("test") => setup(true).and_then(|()| setup_servers()).and_then(|()| test()),
         Some("bench") => {
             // The MCP benchmark's client is installed with the browser tests' npm packages.
-            let browser = args.get(1).is_some_and(|a| a == "browser" || a == "mcp");
+            let browser = args.get(1).is_some_and(|a| a == "browser" || a == "versus-dbt-docs" || a == "mcp");
             setup(browser).and_then(|()| build(true)).and_then(|()| bench(&args[1..]))
         }
         _ => Err(
-            "usage: cargo xtask <setup [--browser] [--servers] | build [--release] | demo [serve flags] | test | bench [run|load|browser|remote|mcp] [flags]>"
+            "usage: cargo xtask <setup [--browser] [--servers] | build [--release] | demo [serve flags] | test | bench [run|load|scale|browser|versus-dbt-docs|remote|mcp] [flags]>"
                 .to_string(),
         ),
     };
@@ -285,8 +285,13 @@ fn bench(args: &[String]) -> Result {
         step("browser benchmark: bench/browser/views.mjs in Debian chromium");
         return run(script.args(&args[1..]));
     }
+    if args.first().is_some_and(|a| a == "versus-dbt-docs") {
+        let mut script = bench_script("node", "bench/browser/versus-dbt-docs.mjs")?;
+        step("dbt docs side by side: bench/browser/versus-dbt-docs.mjs in Debian chromium");
+        return run(script.args(&args[1..]));
+    }
     let (command, flags) = match args.first().map(String::as_str) {
-        Some(c @ ("run" | "load" | "generate")) => (c, &args[1..]),
+        Some(c @ ("run" | "load" | "scale" | "generate")) => (c, &args[1..]),
         _ => ("run", args),
     };
     let bin = target_dir().join("release/meshlens");

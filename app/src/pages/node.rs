@@ -47,7 +47,7 @@ fn NodeView(node: NodeDetail, mini: Option<LineageView>) -> impl IntoView {
         resource_type,
         project,
         package,
-        description,
+        description: _,
         description_html,
         original_file_path,
         external,
@@ -134,7 +134,7 @@ fn NodeView(node: NodeDetail, mini: Option<LineageView>) -> impl IntoView {
             </dl>
             <section class="description">
                 <h2>"Description"</h2>
-                {if description.trim().is_empty() {
+                {if description_html.trim().is_empty() {
                     view! { <p class="muted">"No description."</p> }.into_any()
                 } else {
                     view! { <div class="description-text markdown" inner_html=description_html></div> }.into_any()

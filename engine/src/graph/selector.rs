@@ -236,6 +236,12 @@ impl<'a> Pattern<'a> {
         self.lowercase.as_deref()
     }
 
+    /// The text lowercased, if it is ASCII without wildcards: it then matches a name
+    /// only if the name, lowercased, is this text.
+    pub fn ascii_literal(&self) -> Option<&str> {
+        self.lowercase.as_deref().filter(|_| self.literal)
+    }
+
     /// This pattern for candidates known to be ASCII (`ascii`) or not: a literal ASCII
     /// pattern then rejects a candidate of another length without reading it.
     pub fn in_text(&self, ascii: bool) -> Pattern<'a> {
