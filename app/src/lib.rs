@@ -4,6 +4,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod catalog;
 mod components;
+mod decimal;
 pub mod error;
 pub mod lineage_style;
 pub mod links;

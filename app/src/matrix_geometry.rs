@@ -4,7 +4,7 @@
 //! and each label (the grid and the diagonal are one path each). Pure functions over
 //! numbers, tested below.
 
-use crate::mesh_geometry::Rect;
+use crate::{decimal::D1, mesh_geometry::Rect};
 
 /// One cell; wide enough for "12+3i" at the 11 px font.
 pub const CELL_W: f64 = 34.0;
@@ -58,11 +58,11 @@ impl MatrixLayout {
         let mut d = String::new();
         for i in 0..=self.n {
             let y = y0 + i as f64 * CELL_H;
-            d.push_str(&format!("M{x0:.1} {y:.1}H{:.1}", self.width));
+            d.push_str(&format!("M{} {}H{}", D1(x0), D1(y), D1(self.width)));
         }
         for i in 0..=self.n {
             let x = x0 + i as f64 * CELL_W;
-            d.push_str(&format!("M{x:.1} {y0:.1}V{:.1}", self.height));
+            d.push_str(&format!("M{} {}V{}", D1(x), D1(y0), D1(self.height)));
         }
         d
     }
@@ -72,7 +72,7 @@ impl MatrixLayout {
         (0..self.n)
             .map(|i| {
                 let c = self.cell(i, i);
-                format!("M{:.1} {:.1}h{CELL_W}v{CELL_H}h-{CELL_W}z", c.x, c.y)
+                format!("M{} {}h{CELL_W}v{CELL_H}h-{CELL_W}z", D1(c.x), D1(c.y))
             })
             .collect()
     }

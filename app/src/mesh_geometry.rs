@@ -4,6 +4,8 @@
 //! else in the nearest free place, with a leader line). Pure functions over numbers,
 //! tested below.
 
+use crate::decimal::D1;
+
 /// A project box on the page.
 pub const BOX_W: f64 = 220.0;
 pub const BOX_H: f64 = 60.0;
@@ -70,8 +72,15 @@ pub fn edge_shapes(boxes: &[(f64, f64)], edges: &[(usize, usize)], labels: &[Str
             let control = ((c1.0 + c2.0) / 2.0 + nx * bend, (c1.1 + c2.1) / 2.0 + ny * bend);
             let start = exit(c1.0, c1.1, control.0 - c1.0, control.1 - c1.1);
             let end = exit(c2.0, c2.1, control.0 - c2.0, control.1 - c2.1);
-            let path =
-                format!("M{:.1} {:.1} Q{:.1} {:.1} {:.1} {:.1}", start.0, start.1, control.0, control.1, end.0, end.1);
+            let path = format!(
+                "M{} {} Q{} {} {} {}",
+                D1(start.0),
+                D1(start.1),
+                D1(control.0),
+                D1(control.1),
+                D1(end.0),
+                D1(end.1)
+            );
             let (w, h) = (text.chars().count() as f64 * CHAR_W + 10.0, LABEL_H);
             let free = |r: &Rect, placed: &[Rect]| {
                 !placed.iter().any(|p| p.overlaps(r)) && !occupied_boxes.iter().any(|p| p.overlaps(r))

@@ -11,6 +11,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { once } from "node:events";
+import http from "node:http";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -123,6 +124,37 @@ async function measure(browser, name, url, targetMs, paintTargetMs = null) {
   return row;
 }
 
+/** One cold load of a page that never hydrates: its first contentful paint. */
+async function firstPaint(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(url, { waitUntil: "load" });
+  await page.waitForFunction(() => performance.getEntriesByName("first-contentful-paint").length > 0, null, { timeout: 60_000 });
+  const fcp = await page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0].startTime);
+  await context.close();
+  return fcp;
+}
+
+/** The harness's own floor: a cold load of an empty page, served from loopback by this
+ *  script. Part of every first paint below is the browser's, not meshlens's. */
+async function paintFloor(browser) {
+  if (only && !"floor: an empty page".includes(only)) return [];
+  const server = http.createServer((_, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end("<!DOCTYPE html><html><head><title>empty</title></head><body><p>meshlens</p></body></html>");
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  await firstPaint(browser, url);
+  const runs = [];
+  for (let i = 0; i < samples; i++) runs.push(await firstPaint(browser, url));
+  server.close();
+  const name = "floor: an empty page, same harness";
+  console.error(`${name}: painted ${median(runs).toFixed(0)} ms`);
+  return [{ name, fcp: median(runs), painted: NaN, paintedWorst: NaN, longest: NaN, kb: NaN, targetMs: null, paintTargetMs: null }];
+}
+
 mkdirSync(work, { recursive: true });
 const real = await serve(mesh("real-scale", ["--projects", "0", "--real-scale"]));
 const fiftyData = mesh("fifty", ["--projects", "50", "--models", "250"]);
@@ -139,6 +171,7 @@ try {
   rows.push(await measure(browser, "node page of the 994-ancestor mart", `${real.url}/nodes/model.rs_bridges.bridges_crosschain_flows`, null));
   const fiftyMart = martOf(fiftyData, "finance");
   rows.push(await measure(browser, `node page, 50,000-node mesh (\`${fiftyMart}\`)`, `${fifty.url}/nodes/${fiftyMart}`, 150, 100));
+  rows.push(...(await paintFloor(browser)));
   rows.push(await measure(browser, "`/mesh`, 5 projects linked both ways", `${real.url}/mesh`, 300));
   rows.push(await measure(browser, "`/mesh`, 50 projects (matrix)", `${fifty.url}/mesh`, 300));
 } finally {
@@ -158,6 +191,7 @@ const lines = [
     const verdict = (ms, target) => (ms <= target ? "met" : "**missed**");
     let target = r.targetMs === null ? "" : `hydrated ≤ ${r.targetMs} ms: ${verdict(r.painted, r.targetMs)}`;
     if (r.paintTargetMs !== null) target = `painted ≤ ${r.paintTargetMs} ms: ${verdict(r.fcp, r.paintTargetMs)}; ${target}`;
+    if (Number.isNaN(r.painted)) return `| ${r.name} | ${r.fcp.toFixed(0)} ms | — | | | |`;
     return `| ${r.name} | ${r.fcp.toFixed(0)} ms | ${r.painted.toFixed(0)} ms (${r.paintedWorst.toFixed(0)}) | ${target} | ${r.longest.toFixed(0)} ms | ${r.kb.toFixed(0)} KB${r.kb < 500 ? "" : " (**over 500**)"} |`;
   }),
 ];

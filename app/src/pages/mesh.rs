@@ -5,6 +5,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::{
     api::get_mesh,
     components::loaded,
+    decimal::D1,
     dto::{MeshEdge, MeshView},
     lineage_style::colour_in,
     links::lineage_href,
@@ -123,12 +124,12 @@ fn MeshGraph(mesh: MeshView, names: Vec<String>) -> impl IntoView {
                 <g class="mesh-edge" class:package={e.packages > 0} data-source=e.source.clone() data-target=e.target.clone()>
                     <path d=shape.path fill="none" stroke="#8a3ffc" stroke-opacity="0.65" stroke-width=format!("{width:.1}") stroke-dasharray=if e.refs == 0 { "6 4" } else { "" } marker-end="url(#mesh-arrow)"/>
                     {shape.leader.map(|(x1, y1, x2, y2)| view! {
-                        <line class="leader" x1=format!("{x1:.1}") y1=format!("{y1:.1}") x2=format!("{x2:.1}") y2=format!("{y2:.1}") stroke="#8a3ffc" stroke-opacity="0.5" stroke-dasharray="2 2"/>
+                        <line class="leader" x1=D1(x1).to_string() y1=D1(y1).to_string() x2=D1(x2).to_string() y2=D1(y2).to_string() stroke="#8a3ffc" stroke-opacity="0.5" stroke-dasharray="2 2"/>
                     })}
                     <g class="edge-label" data-edge=edge>
                         <title>{title}</title>
-                        <rect x=format!("{:.1}", r.x) y=format!("{:.1}", r.y) width=format!("{:.1}", r.w) height=format!("{:.1}", r.h) rx="4" class="label-bg"/>
-                        <text x=format!("{:.1}", r.x + r.w / 2.0) y=format!("{:.1}", r.y + 13.0) text-anchor="middle" font-size="12" fill="currentColor">{label}</text>
+                        <rect x=D1(r.x).to_string() y=D1(r.y).to_string() width=D1(r.w).to_string() height=D1(r.h).to_string() rx="4" class="label-bg"/>
+                        <text x=D1(r.x + r.w / 2.0).to_string() y=D1(r.y + 13.0).to_string() text-anchor="middle" font-size="12" fill="currentColor">{label}</text>
                     </g>
                 </g>
             }
@@ -143,7 +144,7 @@ fn MeshGraph(mesh: MeshView, names: Vec<String>) -> impl IntoView {
             let colour = if p.external { "#9aa3ad" } else { colour_in("project", &p.name, &names) };
             let target = href.clone();
             view! {
-                <g class="mesh-project" class:external=p.external data-project=p.name.clone() transform=format!("translate({:.1} {:.1})", p.x, p.y)>
+                <g class="mesh-project" class:external=p.external data-project=p.name.clone() transform=format!("translate({} {})", D1(p.x), D1(p.y))>
                     <a href=href aria-label=format!("Project {}", p.name) on:click=move |ev: leptos::ev::MouseEvent| { ev.prevent_default(); navigate(&target, Default::default()); }>
                         <rect width=BOX_W height=BOX_H rx="8" fill=colour/>
                         <text x="12" y="24" fill="#fff" font-size="15" font-weight="700" font-family="system-ui, sans-serif">{p.name.clone()}</text>

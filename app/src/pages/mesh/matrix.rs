@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::{edge_label, lineage_of};
 use crate::{
+    decimal::D1,
     dto::MeshView,
     matrix_geometry::{cell_text, fit_label, MatrixLayout},
     project_href,
@@ -30,10 +31,10 @@ pub fn MeshMatrix(mesh: MeshView, names: Vec<String>) -> impl IntoView {
                 <a class="edge" href=lineage_of(e) aria-label=aria data-edge=format!("{}->{}", e.source, e.target)
                     data-refs=e.refs data-inferred=e.inferred data-packages=e.packages>
                     <title>{title}</title>
-                    <rect x=format!("{:.1}", c.x) y=format!("{:.1}", c.y) width=c.w height=c.h fill="#8a3ffc" fill-opacity=format!("{opacity:.2}")/>
-                    <text x=format!("{:.1}", c.x + c.w / 2.0) y=format!("{:.1}", c.y + 16.0) text-anchor="middle">{cell_text(e.refs, e.inferred)}</text>
+                    <rect x=D1(c.x).to_string() y=D1(c.y).to_string() width=c.w height=c.h fill="#8a3ffc" fill-opacity=format!("{opacity:.2}")/>
+                    <text x=D1(c.x + c.w / 2.0).to_string() y=D1(c.y + 16.0).to_string() text-anchor="middle">{cell_text(e.refs, e.inferred)}</text>
                     {(e.packages > 0).then(|| view! {
-                        <path class="pkg" d=format!("M{:.1} {:.1}h8v8z", c.x + c.w - 8.0, c.y)/>
+                        <path class="pkg" d=format!("M{} {}h8v8z", D1(c.x + c.w - 8.0), D1(c.y))/>
                     })}
                 </a>
             }
@@ -47,7 +48,7 @@ pub fn MeshMatrix(mesh: MeshView, names: Vec<String>) -> impl IntoView {
             view! {
                 <a class="row" href=project_href(name) data-project=name.clone()>
                     <title>{name.clone()}</title>
-                    <text x=format!("{x:.1}") y=format!("{y:.1}") text-anchor="end">{fit_label(name)}</text>
+                    <text x=D1(x).to_string() y=D1(y).to_string() text-anchor="end">{fit_label(name)}</text>
                 </a>
             }
         })
@@ -60,7 +61,7 @@ pub fn MeshMatrix(mesh: MeshView, names: Vec<String>) -> impl IntoView {
             view! {
                 <a class="column" href=project_href(name) data-project=name.clone()>
                     <title>{name.clone()}</title>
-                    <text x=format!("{x:.1}") y=format!("{y:.1}") transform=format!("rotate(-90 {x:.1} {y:.1})")>{fit_label(name)}</text>
+                    <text x=D1(x).to_string() y=D1(y).to_string() transform=format!("rotate(-90 {} {})", D1(x), D1(y))>{fit_label(name)}</text>
                 </a>
             }
         })
