@@ -12,10 +12,12 @@ use crate::{
 /// `downstream` is every node downstream of it (`MeshGraph::downstream_of`).
 pub fn node_detail(stored: StoredNode, downstream: &[&GraphNode], today: &str) -> NodeDetail {
     let StoredNode { project, external, record: r, parents, children, tests, findings } = stored;
-    let mut used_by_projects: Vec<String> =
-        downstream.iter().filter(|n| n.project != project).map(|n| n.project.clone()).collect();
+    // Borrowed and deduplicated before anything is copied: a busy mart has tens of
+    // thousands of downstream nodes and a few dozen projects among them.
+    let projects: std::collections::HashSet<&str> =
+        downstream.iter().map(|n| n.project.as_str()).filter(|p| *p != project).collect();
+    let mut used_by_projects: Vec<String> = projects.into_iter().map(str::to_string).collect();
     used_by_projects.sort();
-    used_by_projects.dedup();
     let mut used_by_exposures: Vec<NodeLink> = downstream
         .iter()
         .filter(|n| n.resource_type == "exposure")
