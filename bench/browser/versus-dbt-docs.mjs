@@ -18,19 +18,15 @@
 // Environment: MESHLENS_BIN, MESHLENS_BENCH_BIN (release builds), MESHLENS_BENCH_WORK
 // (where the project, the index, the dbt-core venv and the dbt docs folder go, kept
 // between runs), MESHLENS_BENCH_SAMPLES (default 5).
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { once } from "node:events";
 import http from "node:http";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-// playwright-core is installed with the browser tests' npm packages.
-const { chromium } = createRequire(path.join(root, "tests/package.json"))("playwright-core");
+import { launchChromium, median, root, serveMeshlens } from "./harness.mjs";
 
 const bin = process.env.MESHLENS_BIN ?? path.join(root, "target/release/meshlens");
 const benchBin = process.env.MESHLENS_BENCH_BIN ?? path.join(root, "target/release/meshlens-bench");
@@ -216,7 +212,7 @@ async function staticServer(dir) {
 }
 
 // ---------------------------------------------------------------------------------------
-// meshlens (as in views.mjs)
+// meshlens
 
 /** Indexes the project; returns the data folder. */
 function index(projectDir) {
@@ -226,22 +222,7 @@ function index(projectDir) {
   return data;
 }
 
-async function serve(data) {
-  const child = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--data", data], { stdio: ["ignore", "ignore", "pipe"] });
-  let log = "";
-  const url = await new Promise((resolve, reject) => {
-    child.stderr.on("data", (chunk) => {
-      log += chunk.toString();
-      // Measured once the server has brotli-compressed its bundle (a thread does it
-      // after start-up; until then first loads are compressed on the fly, larger and
-      // slower): the server as visitors meet it, not while it starts.
-      const m = log.match(/listening on (http:\/\/[0-9.:]+)/);
-      if (m && log.includes("bundle compressed for first loads")) resolve(m[1]);
-    });
-    child.on("exit", (code) => reject(new Error(`meshlens exited with ${code}:\n${log}`)));
-  });
-  return { url, stop: async () => { child.kill("SIGTERM"); await once(child, "exit"); } };
-}
+const serve = (data) => serveMeshlens(bin, data);
 
 // ---------------------------------------------------------------------------------------
 // Measuring
@@ -347,7 +328,6 @@ async function search(browser, tool) {
   return result;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** One warm-up, then `samples` cold runs of `run`; the median of each measure. */
 async function medians(browser, tool, run) {
@@ -423,10 +403,7 @@ const dbt = dbtCore();
 console.error(`dbt-core ${dbt.version}: ${dbt.indexHtml}`);
 const docs = await staticServer(dbtDocsFolder(projectDir, dbt.indexHtml));
 const meshlens = await serve(index(projectDir));
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-});
+const browser = await launchChromium();
 let rows;
 try {
   rows = {

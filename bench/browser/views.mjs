@@ -8,18 +8,14 @@
 // Environment: MESHLENS_BIN, MESHLENS_BENCH_BIN (release builds), MESHLENS_BENCH_WORK
 // (where meshes and indexes go, kept between runs), MESHLENS_BENCH_SAMPLES (default 5),
 // MESHLENS_BENCH_ONLY (measure only the views whose names contain it).
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { once } from "node:events";
 import http from "node:http";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-// playwright-core is installed with the browser tests' npm packages.
-const { chromium } = createRequire(path.join(root, "tests/package.json"))("playwright-core");
+import { launchChromium, median, root, serveMeshlens } from "./harness.mjs";
 
 const bin = process.env.MESHLENS_BIN ?? path.join(root, "target/release/meshlens");
 const benchBin = process.env.MESHLENS_BENCH_BIN ?? path.join(root, "target/release/meshlens-bench");
@@ -42,22 +38,7 @@ function mesh(name, args) {
   return data;
 }
 
-async function serve(data) {
-  const child = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--data", data], { stdio: ["ignore", "ignore", "pipe"] });
-  let log = "";
-  const url = await new Promise((resolve, reject) => {
-    child.stderr.on("data", (chunk) => {
-      log += chunk.toString();
-      // Measured once the server has brotli-compressed its bundle (a thread does it
-      // after start-up; until then first loads are compressed on the fly, larger and
-      // slower): the server as visitors meet it, not while it starts.
-      const m = log.match(/listening on (http:\/\/[0-9.:]+)/);
-      if (m && log.includes("bundle compressed for first loads")) resolve(m[1]);
-    });
-    child.on("exit", (code) => reject(new Error(`meshlens exited with ${code}:\n${log}`)));
-  });
-  return { url, stop: async () => { child.kill("SIGTERM"); await once(child, "exit"); } };
-}
+const serve = (data) => serveMeshlens(bin, data);
 
 // Runs in the page before any of its scripts: records when the body is marked hydrated
 // (frontend/src/lib.rs) and the next frame after it, and the longest task.
@@ -94,7 +75,6 @@ async function load(browser, url) {
   return { ...timing, bytes };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const worst = (xs) => Math.max(...xs);
 
 /** A node page's unique_id from a mesh's index: the first mart model of `project`. */
@@ -159,10 +139,7 @@ mkdirSync(work, { recursive: true });
 const real = await serve(mesh("real-scale", ["--projects", "0", "--real-scale"]));
 const fiftyData = mesh("fifty", ["--projects", "50", "--models", "250"]);
 const fifty = await serve(fiftyData);
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-});
+const browser = await launchChromium();
 const rows = [];
 try {
   rows.push(await measure(browser, "lineage `+bridges_crosschain_flows` (994 ancestors)", `${real.url}/lineage?select=%2Bbridges_crosschain_flows`, 500));

@@ -38,6 +38,13 @@ pub struct MeshSpec {
     pub real_scale: bool,
 }
 
+impl MeshSpec {
+    /// Only the five real-scale projects: the mesh shaped like the largest public one.
+    pub fn real_shaped(seed: u64) -> Self {
+        MeshSpec { projects: 0, models: 250, seed, shapes: false, real_scale: true }
+    }
+}
+
 pub fn plan(spec: &MeshSpec) -> MeshPlan {
     let mut mesh = plan::plan_mesh(spec.seed, spec.projects, spec.models);
     if spec.shapes {

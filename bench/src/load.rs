@@ -135,7 +135,7 @@ fn mixed_paths(plan: &crate::generate::MeshPlan) -> Vec<String> {
 /// wrk on the mesh shaped like the largest public one (`--real-scale`), quiet: its
 /// name and one run per connection count.
 fn real_shaped_runs(args: &LoadArgs, bin: &std::path::Path) -> anyhow::Result<(String, Vec<Run>)> {
-    let spec = generate::MeshSpec { projects: 0, models: 250, seed: args.mesh.seed, shapes: false, real_scale: true };
+    let spec = generate::MeshSpec::real_shaped(args.mesh.seed);
     let mesh = server::prepare_mesh(&args.mesh.work, &spec)?;
     let data = args.mesh.work.join("data-load-real-shaped");
     let _ = fs::remove_dir_all(&data);

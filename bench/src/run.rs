@@ -108,8 +108,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let load = workload::workload(&mesh.plan, args.samples);
 
     // Warm-up: every page kind once, and the search query set once.
-    let warm = ["/".to_string(), "/mesh".to_string(), load.node_pages[0].clone(), load.search_pages[0].clone()];
-    pages::time_urls(server.addr, "warm-up", &warm, f64::INFINITY)?;
+    warm_up(server.addr, &load)?;
     search_times(server.addr, &load.queries, 1)?;
 
     eprintln!("timing pages ({} requests each)", args.samples);
@@ -148,7 +147,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     mesh.rewrite(changed, 0)?;
     drop(server);
 
-    let real_shaped = real_shaped(&bin, &args.mesh.work, args.samples)?;
+    let real_shaped = real_shaped(&bin, &args.mesh.work, args.mesh.seed, args.samples)?;
 
     let results = Results {
         machine: machine(),
@@ -182,8 +181,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
 
 /// The same pages on a mesh shaped like the largest public one (`--real-scale`: five
 /// projects of over 10,000 nodes each, sharing 10,000 sources, linked both ways).
-fn real_shaped(bin: &Path, work: &Path, samples: usize) -> anyhow::Result<RealShaped> {
-    let spec = MeshSpec { projects: 0, models: 250, seed: 42, shapes: false, real_scale: true };
+fn real_shaped(bin: &Path, work: &Path, seed: u64, samples: usize) -> anyhow::Result<RealShaped> {
+    let spec = MeshSpec::real_shaped(seed);
     let mesh = server::prepare_mesh(work, &spec)?;
     let data = work.join("data-real-shaped");
     let _ = fs::remove_dir_all(&data);
@@ -191,8 +190,7 @@ fn real_shaped(bin: &Path, work: &Path, samples: usize) -> anyhow::Result<RealSh
     let ingest = server::index(bin, &data, &mesh.dirs)?;
     let server = Server::start(bin, &data)?;
     let load = workload::workload(&mesh.plan, samples);
-    let warm = ["/".to_string(), "/mesh".to_string(), load.node_pages[0].clone(), load.search_pages[0].clone()];
-    pages::time_urls(server.addr, "warm-up", &warm, f64::INFINITY)?;
+    warm_up(server.addr, &load)?;
     eprintln!("timing the real-shaped mesh's pages ({samples} requests each)");
     Ok(RealShaped {
         projects: mesh.dirs.len(),
@@ -202,6 +200,13 @@ fn real_shaped(bin: &Path, work: &Path, samples: usize) -> anyhow::Result<RealSh
         page_times: time_pages(server.addr, &load, samples)?,
         node_api: time_node_api(server.addr, &load)?,
     })
+}
+
+/// Every page kind once, untimed, so the timed requests meet warm caches.
+fn warm_up(addr: std::net::SocketAddr, load: &workload::Workload) -> anyhow::Result<()> {
+    let urls = ["/".to_string(), "/mesh".to_string(), load.node_pages[0].clone(), load.search_pages[0].clone()];
+    pages::time_urls(addr, "warm-up", &urls, f64::INFINITY)?;
+    Ok(())
 }
 
 /// Server time of every page kind, each against its target.

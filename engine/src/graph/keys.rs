@@ -90,7 +90,7 @@ impl SelectorKeys {
     /// equal under `name`, `fqn` or `unique_id`, plus the nodes the index leaves out;
     /// in node order, each once.
     pub(super) fn candidates(&self, graph: &Graph<GraphNode, EdgeKind>, lowercase: &str) -> Vec<NodeIndex> {
-        let index = self.names.get_or_init(|| self.name_index(graph));
+        let index = self.names(graph);
         let wanted = hash(lowercase.as_bytes());
         let from = index.entries.partition_point(|&(h, _)| h < wanted);
         let mut found: Vec<NodeIndex> = index.entries[from..]
@@ -107,7 +107,11 @@ impl SelectorKeys {
     /// Builds the name index now (a server does it when it loads a generation, so no
     /// visitor waits for it).
     pub(super) fn warm(&self, graph: &Graph<GraphNode, EdgeKind>) {
-        self.names.get_or_init(|| self.name_index(graph));
+        self.names(graph);
+    }
+
+    fn names(&self, graph: &Graph<GraphNode, EdgeKind>) -> &NameIndex {
+        self.names.get_or_init(|| self.name_index(graph))
     }
 
     fn name_index(&self, graph: &Graph<GraphNode, EdgeKind>) -> NameIndex {
