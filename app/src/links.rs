@@ -100,3 +100,8 @@ mod tests {
         assert_eq!(node_href("model.ünï.x"), "/nodes/model.%C3%BCn%C3%AF.x");
     }
 }
+
+/// The column lineage view of one column: `/lineage?column=<unique_id>:<column>`.
+pub fn column_lineage_href(unique_id: &str, column: &str) -> String {
+    format!("/lineage?column={}", encode(&format!("{unique_id}:{column}")))
+}

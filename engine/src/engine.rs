@@ -14,6 +14,7 @@ use model::{
 
 use crate::{
     clock::{Clock, SystemClock},
+    columns::graph::ColumnGraph,
     diff::{self, Base},
     generation_error::GenerationError,
     graph::{group::Grouping, view, MeshGraph},
@@ -31,6 +32,8 @@ pub struct Generation {
     pub reader: Reader,
     pub search: SearchIndex,
     pub graph: MeshGraph,
+    /// Which columns read which, across the mesh.
+    pub columns: ColumnGraph,
     /// Lineage views already laid out, by (select, exclude, expanded).
     lineage_cache: Mutex<HashMap<String, Arc<LineageView>>>,
     /// The resolved mesh diffs compare with, built on the first diff.
@@ -95,7 +98,9 @@ impl Generation {
         let reader = Reader::open(&path.join(crate::store::layout_files::DATABASE_FILE))?.as_of(today.clone());
         let graph = MeshGraph::from_rows(reader.graph_rows()?, &today);
         graph.warm_selectors();
+        let columns = ColumnGraph::from_rows(reader.column_rows()?, |id| graph.index_of(id).map(|i| i.index() as u32));
         Ok(Generation {
+            columns,
             name: name.to_string(),
             today,
             search: SearchIndex::open(&path.join(crate::store::layout_files::SEARCH_DIR))?,
@@ -302,7 +307,15 @@ impl Catalog for Engine {
     fn node(&self, unique_id: &str) -> Result<Option<NodeDetail>, Error> {
         let generation = self.generation()?;
         let stored = generation.reader.node(unique_id).map_err(Error::internal)?;
-        Ok(stored.map(|s| present::node_detail(s, &generation.graph.downstream_of(unique_id), &generation.today)))
+        let Some(stored) = stored else { return Ok(None) };
+        let (graph, columns) = (&generation.graph, &generation.columns);
+        let id = graph.index_of(unique_id).map(|i| i.index() as u32);
+        let facts = present::ColumnFacts {
+            status: present::columns::status(columns, id),
+            filters: present::columns::filters(graph, columns, id),
+            annotate: Box::new(move |list| present::columns::annotate(graph, columns, id, list)),
+        };
+        Ok(Some(present::node_detail(stored, &graph.downstream_of(unique_id), &generation.today, facts)))
     }
 
     fn project(&self, name: &str) -> Result<Option<model::dto::ProjectDetail>, Error> {
@@ -358,6 +371,47 @@ impl Catalog for Engine {
                 breaking: r.report.breaking,
             })
             .collect())
+    }
+
+        fn column_lineage(
+        &self,
+        unique_id: &str,
+        column: &str,
+        direction: &str,
+        depth: usize,
+    ) -> Result<Option<model::dto::ColumnLineage>, Error> {
+        check_chars("unique_id", unique_id, self.limits.selector_chars)?;
+        check_chars("column", column, self.limits.query_chars)?;
+        let (up, down) = match direction {
+            "up" => (true, false),
+            "down" => (false, true),
+            "both" | "" => (true, true),
+            other => {
+                let shown: String = other.chars().take(40).collect();
+                return Err(Error::parameter("direction", format!("must be up, down or both, not {shown:?}")));
+            }
+        };
+        let depth = check_range("depth", depth, &self.limits.column_depth)?;
+        let generation = self.generation()?;
+        let Some(index) = generation.graph.index_of(unique_id) else { return Ok(None) };
+        let id = index.index() as u32;
+        let declared = generation.reader.column_types(&[unique_id]).map_err(Error::internal)?;
+        let known = generation.columns.spelling(id, column).is_some()
+            || generation.columns.output_columns(id).iter().any(|c| c.eq_ignore_ascii_case(column))
+            || declared.values().flatten().any(|(c, _)| c.eq_ignore_ascii_case(column));
+        if !known {
+            let shown: String = column.chars().take(80).collect();
+            return Err(Error::new(
+                ErrorCode::ColumnNotFound,
+                format!("{unique_id} has no column {shown:?} (neither declared, in catalog.json nor computed by its SQL)"),
+            ));
+        }
+        let mut view =
+            present::columns::lineage(&generation.graph, &generation.columns, id, column, up, down, depth);
+        let ids: Vec<&str> = view.nodes.iter().map(|n| n.unique_id.as_str()).collect();
+        let types = generation.reader.column_types(&ids).map_err(Error::internal)?;
+        present::columns::fill_types(&mut view, &types);
+        Ok(Some(view))
     }
 
     fn search(&self, query: &str, limit: usize, offset: usize) -> Result<SearchResults, Error> {

@@ -5,6 +5,7 @@
 pub mod artifacts;
 pub mod check;
 pub mod clock;
+pub mod columns;
 pub mod config;
 pub mod diff;
 pub mod engine;

@@ -45,6 +45,8 @@ pub struct Limits {
     pub body_bytes: usize,
     /// No request takes longer than this.
     pub request_timeout: Duration,
+    /// Steps a column lineage walks up or down.
+    pub column_depth: RangeInclusive<usize>,
 }
 
 impl Limits {
@@ -68,6 +70,7 @@ impl Limits {
         query_bytes: 16 * 1024,
         body_bytes: 1024 * 1024,
         request_timeout: Duration::from_secs(30),
+        column_depth: 1..=50,
     };
 }
 

@@ -4,9 +4,10 @@
 //! page's view are worked out here, when a page asks, so none of it is written into the
 //! index.
 
+pub mod columns;
 pub mod markdown;
 mod node;
 mod views;
 
-pub use node::{node_detail, ref_snippet};
+pub use node::{node_detail, ref_snippet, ColumnFacts};
 pub use views::{governance, groups, project, versions};

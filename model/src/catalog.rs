@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::{
     dto::{
-        GovernanceView, GroupView, LineageView, MeshView, NodeDetail, OwnerDetail, OwnerSummary, ProjectDetail,
+        ColumnLineage, GovernanceView, GroupView, LineageView, MeshView, NodeDetail, OwnerDetail, OwnerSummary, ProjectDetail,
         ProjectSummary, Review, ReviewSummary, SearchResults, SiteInfo, VersionsView,
     },
     error::Error,
@@ -30,6 +30,16 @@ pub trait Catalog: Send + Sync + 'static {
     fn owners(&self) -> Result<Vec<OwnerSummary>, Error>;
     fn owner(&self, key: &str) -> Result<Option<OwnerDetail>, Error>;
     fn search(&self, query: &str, limit: usize, offset: usize) -> Result<SearchResults, Error>;
+    /// One column's lineage across projects: `direction` up, down or both, `depth`
+    /// steps. `Ok(None)` when the node is unknown; a `column_not_found` error when the
+    /// node is known and the column is not.
+    fn column_lineage(
+        &self,
+        unique_id: &str,
+        column: &str,
+        direction: &str,
+        depth: usize,
+    ) -> Result<Option<ColumnLineage>, Error>;
     /// A diff kept for its review page.
     fn review(&self, id: &str) -> Result<Option<Review>, Error>;
     /// The kept diffs, newest first.

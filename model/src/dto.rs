@@ -101,6 +101,99 @@ pub struct Column {
     /// `contract_type_mismatch` finding applies).
     #[serde(default)]
     pub type_mismatch: bool,
+    /// The columns this one reads, one step up, across projects.
+    #[serde(default)]
+    pub upstream: Vec<ColumnUpstream>,
+    /// How many columns downstream read this one, through the whole mesh.
+    #[serde(default)]
+    pub downstream_count: u64,
+}
+
+/// A column another column reads.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ColumnUpstream {
+    /// The unique_id of the node that has the column.
+    pub node: String,
+    pub column: String,
+    /// copy (passed through or renamed), transform (an expression) or filter (read only
+    /// to join, filter or group the rows).
+    pub kind: String,
+    /// The node's name and project, for showing it.
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub project: String,
+}
+
+/// Whether a node's column lineage is known: ok, unavailable (its SQL could not be
+/// resolved: `message` says why, `line` where) or no_sql (no compiled SQL).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ColumnLineageStatus {
+    pub status: String,
+    pub message: Option<String>,
+    #[serde(default)]
+    pub line: Option<u32>,
+}
+
+/// A column, named by its node.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ColumnKey {
+    pub node: String,
+    pub name: String,
+}
+
+/// One end of a column edge; a filter's target column is null (it reads the rows).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ColumnEnd {
+    pub node: String,
+    pub column: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ColumnEdgeView {
+    pub source: ColumnEnd,
+    pub target: ColumnEnd,
+    pub kind: String,
+}
+
+/// A column of a node in a column lineage: its name and type.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ColumnCell {
+    pub name: String,
+    pub data_type: Option<String>,
+}
+
+/// A node of a column lineage, with only the columns involved.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ColumnLineageNode {
+    pub unique_id: String,
+    pub name: String,
+    pub project: String,
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    pub columns: Vec<ColumnCell>,
+    /// The node's distance from the column's node: negative upstream, positive downstream.
+    #[serde(default)]
+    pub depth: i32,
+}
+
+/// `GET /api/v1/columns/{unique_id}/{column}/lineage`: which columns a column reads and
+/// which read it, across projects.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ColumnLineage {
+    pub column: ColumnKey,
+    pub nodes: Vec<ColumnLineageNode>,
+    pub edges: Vec<ColumnEdgeView>,
+    /// Nodes next to the walk whose column lineage is unavailable: what it cannot see through.
+    pub unavailable: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -205,6 +298,12 @@ pub struct NodeDetail {
     /// Other projects with nodes downstream of this one.
     pub used_by_projects: Vec<String>,
     pub findings: Vec<Finding>,
+    /// Whether this node's column lineage is known.
+    #[serde(default)]
+    pub column_lineage: ColumnLineageStatus,
+    /// Columns this node reads only to join, filter or group its rows.
+    #[serde(default)]
+    pub column_filters: Vec<ColumnUpstream>,
 }
 
 /// A piece of a snippet; highlighted pieces matched the query.

@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     NodeNotFound,
+    /// The node is known but has no such column.
+    ColumnNotFound,
     ProjectNotFound,
     OwnerNotFound,
     RouteNotFound,
@@ -32,8 +34,9 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in the order of the README's table.
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 14] = [
         ErrorCode::NodeNotFound,
+        ErrorCode::ColumnNotFound,
         ErrorCode::ProjectNotFound,
         ErrorCode::OwnerNotFound,
         ErrorCode::RouteNotFound,
@@ -52,6 +55,7 @@ impl ErrorCode {
     pub const fn describe(self) -> (&'static str, u16) {
         match self {
             ErrorCode::NodeNotFound => ("node_not_found", 404),
+            ErrorCode::ColumnNotFound => ("column_not_found", 404),
             ErrorCode::ProjectNotFound => ("project_not_found", 404),
             ErrorCode::OwnerNotFound => ("owner_not_found", 404),
             ErrorCode::RouteNotFound => ("route_not_found", 404),

@@ -210,6 +210,22 @@ fn index_once(data: &DataDir, wanted: &[index_run::Wanted], whole: bool) -> anyh
         let changed = if report.indexed.is_empty() { "nothing".to_string() } else { report.indexed.join(", ") };
         println!("round at {}: changed: {changed}", humantime::format_rfc3339_seconds(std::time::SystemTime::now()));
     }
+    if whole {
+        for (project, c) in report.summary.iter().flat_map(|s| &s.column_lineage) {
+            let total = c.parsed + c.unavailable;
+            if total == 0 {
+                println!("column lineage: {project}: no compiled SQL in its manifest ({} models; run dbt compile, run or build)", c.no_sql);
+                continue;
+            }
+            println!(
+                "column lineage: {project}: {} of {total} models with compiled SQL parsed ({:.1}%), {} unavailable, {} without compiled SQL",
+                c.parsed,
+                c.parsed as f64 * 100.0 / total as f64,
+                c.unavailable,
+                c.no_sql
+            );
+        }
+    }
     println!(
         "indexed {} project{} ({} unchanged, {} failed): {nodes} nodes, {edges} edges, {findings} findings in {:.2} s ({:.1} MB/s)",
         report.indexed.len(),

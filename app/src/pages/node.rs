@@ -79,6 +79,8 @@ fn NodeView(node: NodeDetail, mini: Option<LineageView>) -> impl IntoView {
         used_by_exposures,
         used_by_projects,
         findings,
+        column_lineage,
+        column_filters,
     } = node;
     let title = name.clone();
     let other_package = (package != project).then_some(package);
@@ -140,7 +142,12 @@ fn NodeView(node: NodeDetail, mini: Option<LineageView>) -> impl IntoView {
                     view! { <div class="description-text markdown" inner_html=description_html></div> }.into_any()
                 }}
             </section>
-            {(!columns.is_empty()).then(|| view! { <ColumnTable columns contract_enforced=contract.enforced/> })}
+            {(!columns.is_empty()).then(|| view! {
+                <ColumnTable columns contract_enforced=contract.enforced unique_id=unique_id.clone()/>
+            })}
+            {(is_model || resource_type == "snapshot").then(|| view! {
+                <ColumnLineageNote status=column_lineage filters=column_filters/>
+            })}
             {(!contract.constraints.is_empty()).then(|| view! {
                 <section class="constraints">
                     <h2>"Model constraints"</h2>
@@ -253,7 +260,7 @@ fn OwnerList(owners: Vec<Owner>) -> impl IntoView {
 }
 
 #[component]
-fn ColumnTable(columns: Vec<Column>, contract_enforced: bool) -> impl IntoView {
+fn ColumnTable(columns: Vec<Column>, contract_enforced: bool, unique_id: String) -> impl IntoView {
     view! {
         <section class="columns">
             <h2>"Columns"</h2>
@@ -266,6 +273,8 @@ fn ColumnTable(columns: Vec<Column>, contract_enforced: bool) -> impl IntoView {
                         <th scope="col">"Warehouse type"</th>
                         <th scope="col">"Constraints"</th>
                         <th scope="col">"Tests"</th>
+                        <th scope="col">"Reads"</th>
+                        <th scope="col">"Read by"</th>
                         <th scope="col">"Description"</th>
                     </tr>
                 </thead>
@@ -286,6 +295,18 @@ fn ColumnTable(columns: Vec<Column>, contract_enforced: bool) -> impl IntoView {
                                             view! { <a href=node_href(&t.unique_id) class=format!("status {status}") title=t.name.clone()>{test_label(&t.name)}</a>" " }
                                         }).collect_view()}
                                     </td>
+                                    <td class="column-upstream">
+                                        {c.upstream.iter().map(|u| view! {
+                                            <span class="column-ref" data-kind=u.kind.clone() data-node=u.node.clone()>
+                                                <a href=column_href(&u.node, &u.column)>{format!("{}.{}", u.name, u.column)}</a>
+                                                {(u.project != project_of(&unique_id)).then(|| view! { " "<span class="badge project">{u.project.clone()}</span> })}
+                                                " "<span class=format!("edge-kind {}", u.kind)>{u.kind.clone()}</span>
+                                            </span>
+                                        }).collect_view()}
+                                    </td>
+                                    <td class="column-downstream" data-downstream-count=c.downstream_count.to_string()>
+                                        <a href=column_href(&unique_id, &c.name)>{downstream_text(c.downstream_count)}</a>
+                                    </td>
                                     <td>{c.description.clone()}</td>
                                 </tr>
                             }
@@ -294,6 +315,50 @@ fn ColumnTable(columns: Vec<Column>, contract_enforced: bool) -> impl IntoView {
                 </tbody>
             </table>
             </div>
+        </section>
+    }
+}
+
+fn column_href(unique_id: &str, column: &str) -> String {
+    crate::links::column_lineage_href(unique_id, column)
+}
+
+/// `model.finance.orders` → `finance`: the project a unique_id names.
+fn project_of(unique_id: &str) -> &str {
+    unique_id.split('.').nth(1).unwrap_or_default()
+}
+
+fn downstream_text(count: u64) -> String {
+    match count {
+        0 => "0 downstream columns".to_string(),
+        1 => "1 downstream column".to_string(),
+        n => format!("{n} downstream columns"),
+    }
+}
+
+/// Whether this node's column lineage is known, and what it reads only for its rows.
+#[component]
+fn ColumnLineageNote(status: model::dto::ColumnLineageStatus, filters: Vec<model::dto::ColumnUpstream>) -> impl IntoView {
+    let text = match status.status.as_str() {
+        "ok" => None,
+        "unavailable" => Some(format!(
+            "Column lineage unavailable: {}{}",
+            status.message.clone().unwrap_or_default(),
+            status.line.map(|l| format!(" (line {l} of the compiled SQL)")).unwrap_or_default()
+        )),
+        _ => Some("Column lineage unavailable: the manifest has no compiled SQL (run dbt compile, run or build).".to_string()),
+    };
+    view! {
+        <section class="column-lineage" data-column-lineage=status.status.clone()>
+            {text.map(|t| view! { <p class="muted column-lineage-status">{t}</p> })}
+            {(!filters.is_empty()).then(|| view! {
+                <h2>"Columns read to join, filter or group"</h2>
+                <ul class="column-filters">
+                    {filters.into_iter().map(|f| view! {
+                        <li data-node=f.node.clone()><a href=column_href(&f.node, &f.column)>{format!("{}.{}", f.name, f.column)}</a>" "<span class="badge project">{f.project.clone()}</span></li>
+                    }).collect_view()}
+                </ul>
+            })}
         </section>
     }
 }

@@ -3,7 +3,7 @@
 //! and the search index are written side by side before the generation is published.
 
 use std::{
-    collections::{HashMap, HashSet},
+    collections::{BTreeMap, HashMap, HashSet},
     fs,
     path::Path,
     sync::{mpsc, Arc},
@@ -12,6 +12,7 @@ use std::{
 
 use super::{search_plan::SearchPlan, IngestError};
 use crate::{
+    columns,
     mesh::{resolve_as_of, Mesh, ProjectRecord, ResolvedNode},
     search,
     store::{
@@ -40,6 +41,8 @@ pub struct WriteSummary {
     pub project_cycles: Vec<Vec<String>>,
     /// Nodes two installers define with their files: the copy kept and the others.
     pub duplicates: Vec<crate::mesh::Duplicate>,
+    /// Per project, how many of its models' SQL gave column lineage.
+    pub column_lineage: BTreeMap<String, columns::Coverage>,
 }
 
 /// Writes and publishes a new generation, as of `today`. On error nothing is
@@ -114,12 +117,15 @@ fn build(
         }
     }
     phase.done("open and load kept records");
+    let adapters: HashMap<String, Option<String>> =
+        kept.iter().chain(replace.iter()).map(|p| (p.name.clone(), p.adapter_type.clone())).collect();
 
     // The database writer stores the changed projects while the mesh is resolved, then
     // the mesh tables while the search index is written.
     let (mesh_sender, mesh_receiver) = mpsc::channel::<SharedMesh>();
+    let changed_ref = &changed;
     let (written, resolved) = std::thread::scope(|scope| {
-        let writer = scope.spawn(move || -> Result<(), StoreError> {
+        let writer = scope.spawn(move || -> Result<BTreeMap<String, columns::Coverage>, StoreError> {
             let mut phase = Phase::start();
             for project in &stored {
                 db.insert_project(project)?;
@@ -128,14 +134,22 @@ fn build(
             phase.done("insert changed projects (writer)");
             let Ok(mesh) = mesh_receiver.recv() else {
                 // Resolving failed; its error is the one reported.
-                return Ok(());
+                return Ok(BTreeMap::new());
             };
             db.write_mesh(&mesh.0, &mesh.1)?;
             phase.done("mesh tables (writer)");
+            // Column lineage is extracted here, beside the search index being written.
+            let kept = db.kept_extracts()?;
+            let lineage = columns::link::extract_mesh(&mesh.0, changed_ref, &adapters, &kept);
+            drop(kept);
+            phase.done("column lineage (writer)");
+            db.write_columns(&lineage)?;
+            phase.done("column tables (writer)");
+            let coverage = columns::coverage(&mesh.0, &lineage.nodes);
             // Written to disk while the search index may still be being written.
             db.finish()?;
             phase.done("close and sync (writer)");
-            Ok(())
+            Ok(coverage)
         });
         let inputs = Inputs { path, previous, base, changed: &changed, hashes: &hashes, previous_keys: &previous_keys };
         let resolved = resolve_and_index(&inputs, kept, replace, today, mesh_sender);
@@ -143,7 +157,7 @@ fn build(
         (written, resolved)
     });
     let mesh = resolved?;
-    written?;
+    let column_lineage = written?;
     phase.done("resolve, store and index");
     let summary = WriteSummary {
         generation: String::new(),
@@ -153,6 +167,7 @@ fn build(
         findings: mesh.0.findings.len(),
         project_cycles: mesh.0.project_cycles.clone(),
         duplicates: mesh.0.duplicates.clone(),
+        column_lineage,
     };
     // Hundreds of megabytes of small allocations take a while to free; the caller
     // need not wait for it (a process that exits first never frees them at all).

@@ -13,7 +13,7 @@ use super::record::{ColumnRecord, FreshnessRecord, GroupRecord, NodeRecord, Proj
 use crate::artifacts::{
     self,
     catalog::Catalog,
-    manifest::{ConstraintDef, ManifestNode, OwnerDef},
+    manifest::{ColumnDef, ConstraintDef, ManifestNode, OwnerDef},
     ArtifactError,
 };
 
@@ -293,32 +293,37 @@ fn constraint(c: &ConstraintDef) -> Constraint {
     Constraint { kind: c.kind.clone(), expression: c.expression.clone() }
 }
 
+/// The declared columns and the warehouse's, in the warehouse's order (what `select *`
+/// returns), each declared one with its YAML; declared columns the warehouse lacks last.
 fn columns_of(n: &ManifestNode, catalog: Option<&Catalog>) -> Vec<ColumnRecord> {
-    if n.columns.0.is_empty() {
-        return catalog
-            .map(|c| c.columns_of(&n.unique_id))
-            .unwrap_or_default()
-            .into_iter()
-            .map(|c| ColumnRecord {
+    let declared = |c: &ColumnDef| ColumnRecord {
+        name: c.name.clone(),
+        description: c.description.clone().unwrap_or_default(),
+        data_type: c.data_type.clone().filter(|t| !t.is_empty()),
+        catalog_type: catalog.and_then(|cat| cat.column_type(&n.unique_id, &c.name)).map(str::to_string),
+        constraints: c.constraints.iter().map(constraint).collect(),
+    };
+    let warehouse = catalog.map(|c| c.columns_of(&n.unique_id)).unwrap_or_default();
+    let find = |name: &str| n.columns.0.iter().find(|d| d.name.eq_ignore_ascii_case(name));
+    let mut out: Vec<ColumnRecord> = warehouse
+        .iter()
+        .map(|c| match find(&c.name) {
+            Some(d) => declared(d),
+            None => ColumnRecord {
                 name: c.name.clone(),
                 description: c.comment.clone().unwrap_or_default(),
                 data_type: None,
                 catalog_type: c.data_type.clone(),
                 constraints: Vec::new(),
-            })
-            .collect();
-    }
-    n.columns
-        .0
-        .iter()
-        .map(|c| ColumnRecord {
-            name: c.name.clone(),
-            description: c.description.clone().unwrap_or_default(),
-            data_type: c.data_type.clone().filter(|t| !t.is_empty()),
-            catalog_type: catalog.and_then(|cat| cat.column_type(&n.unique_id, &c.name)).map(str::to_string),
-            constraints: c.constraints.iter().map(constraint).collect(),
+            },
         })
-        .collect()
+        .collect();
+    for d in &n.columns.0 {
+        if !warehouse.iter().any(|c| c.name.eq_ignore_ascii_case(&d.name)) {
+            out.push(declared(d));
+        }
+    }
+    out
 }
 
 /// Older manifests carry no `relation_name`; build it the way dbt quotes it.

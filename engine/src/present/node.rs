@@ -10,7 +10,7 @@ use crate::{
 
 /// The node page's view of a stored node, with version states judged as of `today`;
 /// `downstream` is every node downstream of it (`MeshGraph::downstream_of`).
-pub fn node_detail(stored: StoredNode, downstream: &[&GraphNode], today: &str) -> NodeDetail {
+pub fn node_detail(stored: StoredNode, downstream: &[&GraphNode], today: &str, lineage: ColumnFacts) -> NodeDetail {
     let StoredNode { project, external, record: r, parents, children, tests, findings } = stored;
     // Borrowed and deduplicated before anything is copied: a busy mart has tens of
     // thousands of downstream nodes and a few dozen projects among them.
@@ -49,7 +49,7 @@ pub fn node_detail(stored: StoredNode, downstream: &[&GraphNode], today: &str) -
             .collect(),
         constraints: r.constraints.clone(),
     };
-    let columns = r
+    let mut columns: Vec<Column> = r
         .columns
         .iter()
         .map(|c| Column {
@@ -64,8 +64,10 @@ pub fn node_detail(stored: StoredNode, downstream: &[&GraphNode], today: &str) -
                 .filter(|t| t.column.as_deref().is_some_and(|col| col.eq_ignore_ascii_case(&c.name)))
                 .cloned()
                 .collect(),
+            ..Column::default()
         })
         .collect();
+    (lineage.annotate)(&mut columns);
     let ref_snippet = if external { None } else { ref_snippet(&r, &project) };
     let meta =
         if r.meta.is_empty() { String::new() } else { serde_json::to_string_pretty(&r.meta).unwrap_or_default() };
@@ -112,7 +114,17 @@ pub fn node_detail(stored: StoredNode, downstream: &[&GraphNode], today: &str) -
         used_by_exposures,
         used_by_projects,
         findings,
+        column_lineage: lineage.status,
+        column_filters: lineage.filters,
     }
+}
+
+/// What column lineage adds to a node page.
+pub struct ColumnFacts<'g> {
+    pub status: model::dto::ColumnLineageStatus,
+    pub filters: Vec<model::dto::ColumnUpstream>,
+    /// Adds upstream columns and downstream counts to the node's columns.
+    pub annotate: Box<dyn FnOnce(&mut Vec<Column>) + 'g>,
 }
 
 /// How a dbt user refers to this node from another project.

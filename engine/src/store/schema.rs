@@ -2,10 +2,10 @@
 
 /// `PRAGMA user_version` of a generation written with [`SCHEMA`]: a re-index builds on
 /// the previous generation only when it has this layout, and a reader refuses others.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 pub const SCHEMA: &str = r#"
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 CREATE TABLE projects (
     name TEXT PRIMARY KEY,
     artifact_path TEXT NOT NULL,
@@ -81,6 +81,30 @@ CREATE INDEX owners_key ON owners (key);
 CREATE INDEX owners_email ON owners (email);
 -- Facts about the whole mesh, as JSON: `project_cycles`; `packages`, the
 -- [installer, installed project, nodes carried] of each package install.
+-- Each project's column lineage extractions, in the SQL's own terms (the relations it
+-- names): kept with the project like its nodes, and linked to the mesh on every run.
+CREATE TABLE project_columns (
+    project TEXT NOT NULL,
+    unique_id TEXT NOT NULL,
+    extract TEXT NOT NULL,
+    PRIMARY KEY (project, unique_id)
+) WITHOUT ROWID;
+-- The mesh's column lineage: one row a SQL node (its status and output columns, JSON),
+-- and one row an edge between columns (`child_column` NULL for a join, filter or group-by).
+CREATE TABLE column_nodes (
+    unique_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    message TEXT,
+    line INTEGER,
+    columns TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE column_edges (
+    parent TEXT NOT NULL,
+    parent_column TEXT NOT NULL,
+    child TEXT NOT NULL,
+    child_column TEXT,
+    kind TEXT NOT NULL
+);
 CREATE TABLE mesh_facts (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL

@@ -3,6 +3,7 @@
 //! the previous database holds them, changed projects replace theirs, and the mesh
 //! tables are written whole.
 
+mod column_tables;
 mod mesh_tables;
 mod records;
 
@@ -22,7 +23,10 @@ use super::{
     schema::{SCHEMA, SCHEMA_VERSION},
     StoreError,
 };
-use crate::mesh::{Mesh, NodeRecord, ProjectRecord};
+use crate::{
+    columns::link::{KeptExtracts, MeshLineage},
+    mesh::{Mesh, NodeRecord, ProjectRecord},
+};
 
 /// The layout version of a generation's database, if it can be read.
 fn layout_version(db: &Path) -> Option<i64> {
@@ -67,8 +71,10 @@ impl NewDatabase {
         {
             let mut delete_nodes = tx.prepare("DELETE FROM project_nodes WHERE project = ?1")?;
             let mut delete_project = tx.prepare("DELETE FROM projects WHERE name = ?1")?;
+            let mut delete_columns = tx.prepare("DELETE FROM project_columns WHERE project = ?1")?;
             for name in drop {
                 delete_nodes.execute([name])?;
+                delete_columns.execute([name])?;
                 delete_project.execute([name])?;
             }
         }
@@ -97,6 +103,16 @@ impl NewDatabase {
     /// Replaces the mesh tables with `mesh`; `doc_keys` are its nodes' search keys, in order.
     pub fn write_mesh(&mut self, mesh: &Mesh, doc_keys: &[i64]) -> Result<(), StoreError> {
         mesh_tables::write_mesh(&mut self.conn, mesh, doc_keys)
+    }
+
+    /// The column lineage extractions of the projects this database still holds.
+    pub fn kept_extracts(&self) -> Result<KeptExtracts, StoreError> {
+        column_tables::kept_extracts(&self.conn)
+    }
+
+    /// Stores the changed projects' extractions and replaces the mesh's column lineage.
+    pub fn write_columns(&mut self, lineage: &MeshLineage) -> Result<(), StoreError> {
+        column_tables::write_columns(&mut self.conn, lineage)
     }
 
     /// Closes the database and writes it to disk.

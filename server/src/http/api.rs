@@ -4,7 +4,7 @@
 use app::{
     catalog::Catalog,
     dto::{
-        GovernanceView, GroupView, LineageView, MeshView, NodeDetail, OwnerDetail, OwnerSummary, ProjectDetail,
+        ColumnLineage, GovernanceView, GroupView, LineageView, MeshView, NodeDetail, OwnerDetail, OwnerSummary, ProjectDetail,
         ProjectSummary, SearchResults, VersionsView,
     },
 };
@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(projects))
         .routes(routes!(node))
+        .routes(routes!(column_lineage))
         .routes(routes!(search))
         .routes(routes!(project))
         .routes(routes!(groups))
@@ -105,6 +106,47 @@ async fn node(State(state): State<AppState>, Path(unique_id): Path<String>) -> R
         .await?
         .map(Json)
         .ok_or_else(|| ApiError(super::error::node_not_found(&unique_id)))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ColumnLineageParams {
+    /// up (what the column reads), down (what reads it) or both (the default).
+    #[serde(default)]
+    direction: String,
+    /// Steps to walk each way, 1 to 50 (default 10).
+    depth: Option<usize>,
+}
+
+/// One column's lineage across projects: the columns it reads and those that read it,
+/// each edge `copy`, `transform` or `filter`, and the nodes whose SQL could not be traced.
+#[utoipa::path(
+    get,
+    path = "/columns/{unique_id}/{column}/lineage",
+    tag = "lineage",
+    params(
+        ("unique_id" = String, Path, description = "The node's dbt unique_id"),
+        ("column" = String, Path, description = "The column's name, compared case-insensitively"),
+        ColumnLineageParams,
+    ),
+    responses(
+        (status = 200, description = "The column's lineage", body = ColumnLineage),
+        (status = 400, description = "bad_request: direction or depth out of range", body = ErrorAnswer),
+        (status = 404, description = "node_not_found or column_not_found", body = ErrorAnswer),
+    ),
+)]
+async fn column_lineage(
+    State(state): State<AppState>,
+    Path((unique_id, column)): Path<(String, String)>,
+    Query(params): Query<ColumnLineageParams>,
+) -> Result<Json<ColumnLineage>, ApiError> {
+    let id = unique_id.clone();
+    blocking(&state, move |engine| {
+        engine.column_lineage(&id, &column, &params.direction, params.depth.unwrap_or(10))
+    })
+    .await?
+    .map(Json)
+    .ok_or_else(|| ApiError(super::error::node_not_found(&unique_id)))
 }
 
 /// One project: its public models and the projects up- and downstream of it.

@@ -2,6 +2,8 @@
 //! in-memory graph: records and aggregates as stored. What a page makes of them is in
 //! `crate::present`.
 
+use std::collections::HashMap;
+
 use model::dto::{ContractCoverage, Finding, ProjectLink};
 use rusqlite::{Connection, OptionalExtension};
 
@@ -201,6 +203,44 @@ impl Reader {
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(GraphRows { nodes, edges, packages: package_installs(c)? })
+        })
+    }
+
+    /// The mesh's column lineage, for the in-memory column graph of this generation.
+    pub fn column_rows(&self) -> Result<crate::columns::graph::ColumnRows, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare_cached("SELECT unique_id, status, message, line, columns FROM column_nodes")?;
+            let nodes = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut stmt =
+                c.prepare_cached("SELECT parent, parent_column, child, child_column, kind FROM column_edges")?;
+            let edges = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(crate::columns::graph::ColumnRows { nodes, edges })
+        })
+    }
+
+    /// Each node's columns with their types (the warehouse's, else the declared), from
+    /// the light records: for the cards of a column lineage.
+    pub fn column_types(&self, unique_ids: &[&str]) -> Result<HashMap<String, Vec<(String, Option<String>)>>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare_cached(&format!("SELECT p.light FROM nodes n {RECORD} WHERE n.unique_id = ?1"))?;
+            let mut out = HashMap::new();
+            for id in unique_ids {
+                let light: Option<String> = stmt.query_row([id], |r| r.get(0)).optional()?;
+                if let Some(light) = light {
+                    let record: NodeRecord = serde_json::from_str(&light)?;
+                    let columns = record
+                        .columns
+                        .into_iter()
+                        .map(|col| (col.name, col.catalog_type.or(col.data_type)))
+                        .collect();
+                    out.insert(id.to_string(), columns);
+                }
+            }
+            Ok(out)
         })
     }
 }

@@ -1,0 +1,179 @@
+//! Column lineage as the pages and the API show it: a node's columns with what they read
+//! and how many read them, and one column's lineage walk with its nodes as table cards.
+
+use std::collections::{BTreeMap, HashSet};
+
+use model::dto::{
+    Column, ColumnCell, ColumnEdgeView, ColumnEnd, ColumnKey, ColumnLineage, ColumnLineageNode,
+    ColumnLineageStatus, ColumnUpstream,
+};
+use petgraph::{graph::NodeIndex, Direction};
+
+use crate::{
+    columns::{
+        graph::{ColumnGraph, NodeId},
+        Status,
+    },
+    graph::{GraphNode, MeshGraph},
+};
+
+fn node(graph: &MeshGraph, id: NodeId) -> &GraphNode {
+    &graph.graph[NodeIndex::new(id as usize)]
+}
+
+pub fn status(columns: &ColumnGraph, id: Option<NodeId>) -> ColumnLineageStatus {
+    match id.and_then(|i| columns.status(i)) {
+        Some(Status::Ok) => ColumnLineageStatus { status: "ok".into(), message: None, line: None },
+        Some(Status::Unavailable { message, line }) => {
+            ColumnLineageStatus { status: "unavailable".into(), message: Some(message.clone()), line: *line }
+        }
+        _ => ColumnLineageStatus {
+            status: "no_sql".into(),
+            message: Some("the manifest has no compiled SQL for this node".into()),
+            line: None,
+        },
+    }
+}
+
+/// Adds to a node's columns what each reads and how many read it; a model whose
+/// YAML and catalog list no columns gets the columns its SQL computes.
+pub fn annotate(graph: &MeshGraph, columns: &ColumnGraph, id: Option<NodeId>, list: &mut Vec<Column>) {
+    let Some(id) = id else { return };
+    if list.is_empty() {
+        list.extend(columns.output_columns(id).iter().map(|c| Column { name: c.to_string(), ..Column::default() }));
+    }
+    for column in list.iter_mut() {
+        column.upstream = columns
+            .upstream(id, &column.name)
+            .into_iter()
+            .filter_map(|s| Some(upstream(graph, s.node, s.column?, s.kind.as_str())))
+            .collect();
+        column.upstream.sort_by(|a, b| (&a.project, &a.name, &a.column).cmp(&(&b.project, &b.name, &b.column)));
+        column.downstream_count = columns.downstream_count(id, &column.name) as u64;
+    }
+}
+
+/// The columns a node reads only to join, filter or group.
+pub fn filters(graph: &MeshGraph, columns: &ColumnGraph, id: Option<NodeId>) -> Vec<ColumnUpstream> {
+    let Some(id) = id else { return Vec::new() };
+    let mut out: Vec<ColumnUpstream> =
+        columns.filters(id).into_iter().map(|(n, c)| upstream(graph, n, c, "filter")).collect();
+    out.sort_by(|a, b| (&a.project, &a.name, &a.column).cmp(&(&b.project, &b.name, &b.column)));
+    out
+}
+
+fn upstream(graph: &MeshGraph, id: NodeId, column: &str, kind: &str) -> ColumnUpstream {
+    let n = node(graph, id);
+    ColumnUpstream {
+        node: n.unique_id.clone(),
+        column: column.to_string(),
+        kind: kind.to_string(),
+        name: n.name.clone(),
+        project: n.project.clone(),
+    }
+}
+
+/// The lineage of `column` of node `id`, `depth` steps up, down or both; the cards'
+/// types are filled in by [`fill_types`].
+pub fn lineage(
+    graph: &MeshGraph,
+    columns: &ColumnGraph,
+    id: NodeId,
+    column: &str,
+    up: bool,
+    down: bool,
+    depth: usize,
+) -> ColumnLineage {
+    let walk = columns.walk(id, column, up, down, depth);
+    let start = node(graph, id);
+    let spelled = columns.spelling(id, column).unwrap_or(column).to_string();
+    // Each node's cells, and its distance from the start (negative upstream).
+    let mut cells: BTreeMap<NodeId, Vec<&str>> = BTreeMap::new();
+    cells.entry(id).or_default().push(&spelled);
+    let mut depth_of: BTreeMap<NodeId, i32> = BTreeMap::from([(id, 0)]);
+    for &(n, c) in &walk.columns {
+        let list = cells.entry(n).or_default();
+        if !list.iter().any(|x| x.eq_ignore_ascii_case(c)) {
+            list.push(c);
+        }
+    }
+    let mut edges = Vec::with_capacity(walk.edges.len());
+    // Distances follow the edges: a parent is one less than its child.
+    for _ in 0..=depth {
+        let mut changed = false;
+        for &((sn, _), (tn, _), _) in &walk.edges {
+            match (depth_of.get(&sn).copied(), depth_of.get(&tn).copied()) {
+                (Some(s), None) => {
+                    depth_of.insert(tn, s + 1);
+                    changed = true;
+                }
+                (None, Some(t)) => {
+                    depth_of.insert(sn, t - 1);
+                    changed = true;
+                }
+                _ => {}
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for &((sn, sc), (tn, tc), kind) in &walk.edges {
+        cells.entry(tn).or_default();
+        edges.push(ColumnEdgeView {
+            source: ColumnEnd { node: node(graph, sn).unique_id.clone(), column: Some(sc.to_string()) },
+            target: ColumnEnd { node: node(graph, tn).unique_id.clone(), column: tc.map(str::to_string) },
+            kind: kind.as_str().to_string(),
+        });
+    }
+    let mut nodes: Vec<ColumnLineageNode> = cells
+        .iter()
+        .map(|(&n, cols)| {
+            let g = node(graph, n);
+            ColumnLineageNode {
+                unique_id: g.unique_id.clone(),
+                name: g.name.clone(),
+                project: g.project.clone(),
+                resource_type: g.resource_type.clone(),
+                columns: cols
+                    .iter()
+                    .map(|c| ColumnCell { name: c.to_string(), data_type: None })
+                    .collect(),
+                depth: depth_of.get(&n).copied().unwrap_or(0),
+            }
+        })
+        .collect();
+    nodes.sort_by(|a, b| (a.depth, &a.project, &a.name).cmp(&(b.depth, &b.project, &b.name)));
+    // What the walk cannot see through: SQL nodes next to it whose lineage is unavailable.
+    let reached: HashSet<NodeId> = cells.keys().copied().collect();
+    let mut unavailable: Vec<String> = Vec::new();
+    for &n in &reached {
+        let index = NodeIndex::new(n as usize);
+        let mut next: Vec<NodeIndex> = Vec::new();
+        if down {
+            next.extend(graph.graph.neighbors_directed(index, Direction::Outgoing));
+        }
+        if up {
+            next.push(index);
+        }
+        for m in next {
+            if matches!(columns.status(m.index() as u32), Some(Status::Unavailable { .. })) {
+                unavailable.push(graph.graph[m].unique_id.clone());
+            }
+        }
+    }
+    unavailable.sort();
+    unavailable.dedup();
+    ColumnLineage { column: ColumnKey { node: start.unique_id.clone(), name: spelled }, nodes, edges, unavailable }
+}
+
+/// Puts each card's column types in, from the nodes' records.
+pub fn fill_types(view: &mut ColumnLineage, types: &std::collections::HashMap<String, Vec<(String, Option<String>)>>) {
+    for n in &mut view.nodes {
+        let Some(known) = types.get(&n.unique_id) else { continue };
+        for cell in &mut n.columns {
+            cell.data_type =
+                known.iter().find(|(name, _)| name.eq_ignore_ascii_case(&cell.name)).and_then(|(_, t)| t.clone());
+        }
+    }
+}
