@@ -105,3 +105,11 @@ mod tests {
 pub fn column_lineage_href(unique_id: &str, column: &str) -> String {
     format!("/lineage?column={}", encode(&format!("{unique_id}:{column}")))
 }
+
+/// Where a search hit leads: the column's lineage for a `column:` hit, else the node.
+pub fn hit_href(unique_id: &str, column: Option<&str>) -> String {
+    match column {
+        Some(c) => column_lineage_href(unique_id, c),
+        None => node_href(unique_id),
+    }
+}

@@ -1,5 +1,6 @@
 //! One module a page.
 
+mod column_lineage;
 mod governance;
 mod groups;
 mod home;

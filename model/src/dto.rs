@@ -367,6 +367,9 @@ pub struct SearchHit {
     /// Where the query matched: name, owner, column, tag, description, code, ...
     pub matched_field: String,
     pub snippet: Vec<SnippetPart>,
+    /// With a `column:` filter, the column the hit has: the hit opens its lineage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

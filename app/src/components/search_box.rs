@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use crate::{api::search_nodes, node_href};
+use crate::api::search_nodes;
 
 /// How many suggestions the box shows while typing.
 const SUGGESTIONS: usize = 8;
@@ -55,7 +55,7 @@ pub fn SearchBox() -> impl IntoView {
                 if let Some(hit) = selected.get_untracked().and_then(|i| hits().get(i).cloned()) {
                     ev.prevent_default();
                     set_query.set(String::new());
-                    navigate(&node_href(&hit.unique_id), Default::default());
+                    navigate(&crate::links::hit_href(&hit.unique_id, hit.column.as_deref()), Default::default());
                 }
             }
             "Escape" => set_query.set(String::new()),
@@ -90,8 +90,8 @@ pub fn SearchBox() -> impl IntoView {
                                 let active = move || selected.get() == Some(i);
                                 view! {
                                     <li role="option" class:active=active aria-selected=move || active().to_string()>
-                                        <a href=node_href(&hit.unique_id) on:click=move |_| set_query.set(String::new())>
-                                            <span class="hit-name">{hit.name.clone()}</span>
+                                        <a href=crate::links::hit_href(&hit.unique_id, hit.column.as_deref()) on:click=move |_| set_query.set(String::new())>
+                                            <span class="hit-name">{hit.name.clone()}{hit.column.clone().map(|c| format!(".{c}"))}</span>
                                             " "
                                             <span class="badge type">{hit.resource_type.clone()}</span>
                                             " "

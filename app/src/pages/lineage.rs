@@ -42,10 +42,24 @@ const GROUPINGS: [(&str, &str); 7] = [
     ("none", "nothing"),
 ];
 
+/// `/lineage`: a column's lineage with `column=`, else the nodes a selector picks.
+#[component]
+pub fn LineagePage() -> impl IntoView {
+    let query = use_query_map();
+    let by_column = move || query.read().get("column").is_some();
+    move || {
+        if by_column() {
+            view! { <super::column_lineage::ColumnLineagePage/> }.into_any()
+        } else {
+            view! { <SelectorLineage/> }.into_any()
+        }
+    }
+}
+
 /// `/lineage?select=…&exclude=…&up=…&down=…&lens=…&group=…&expand=…`: the whole
 /// view is in the URL, so any view can be shared.
 #[component]
-pub fn LineagePage() -> impl IntoView {
+fn SelectorLineage() -> impl IntoView {
     let query = use_query_map();
     let param = move |key: &str| query.read().get(key).unwrap_or_default();
     let select = move || with_depth(&param("select"), &param("up"), &param("down"));

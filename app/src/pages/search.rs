@@ -7,7 +7,7 @@ use crate::{
     components::{loaded, Snippet},
     dto::{FacetCount, SearchHit, SearchResults},
     error::Error,
-    node_href, owner_href, search_href,
+    owner_href, search_href,
 };
 
 const PAGE_SIZE: usize = 20;
@@ -139,10 +139,12 @@ fn FacetGroup(title: &'static str, key: &'static str, values: Vec<FacetCount>, q
 
 #[component]
 fn Hit(hit: SearchHit) -> impl IntoView {
-    let SearchHit { unique_id, name, project, resource_type, owner, access, version, matched_field, snippet } = hit;
+    let SearchHit { unique_id, name, project, resource_type, owner, access, version, matched_field, snippet, column } =
+        hit;
+    let href = crate::links::hit_href(&unique_id, column.as_deref());
     view! {
-        <li class="hit" data-unique-id=unique_id.clone()>
-            <a class="hit-name" href=node_href(&unique_id)>{name}</a>
+        <li class="hit" data-unique-id=unique_id.clone() data-column=column.clone()>
+            <a class="hit-name" href=href>{name}{column.clone().map(|c| view! { "."<code>{c}</code> })}</a>
             {version.map(|v| view! { " "<span class="badge version">{format!("v{v}")}</span> })}
             " "<span class="badge type">{resource_type}</span>
             {access.map(|a| view! { " "<span class=format!("badge access {a}")>{a.clone()}</span> })}

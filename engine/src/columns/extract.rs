@@ -7,7 +7,7 @@
 //! cannot place never becomes an edge: it is left out, and a star over a relation whose
 //! columns nobody knows makes the whole model unavailable rather than partly wrong.
 
-use std::ops::ControlFlow;
+use std::{ops::ControlFlow, rc::Rc};
 
 use sqlparser::{
     ast::{
@@ -116,7 +116,7 @@ enum Source {
     /// A relation of the warehouse, with its columns when known.
     Relation { relation: usize, columns: Option<Vec<String>> },
     /// A CTE or a derived table: its output columns, each with what it reads.
-    Derived(Output),
+    Derived(Rc<Output>),
     /// A table function or anything else whose columns read no relation we can name.
     Opaque,
 }
@@ -132,7 +132,7 @@ struct Output {
 /// The names visible in one SELECT: its FROM sources, its select-list aliases so far,
 /// and the CTEs and outer scopes around it.
 struct Scope<'p> {
-    ctes: Vec<(String, Output)>,
+    ctes: Vec<(String, Rc<Output>)>,
     sources: Vec<(String, Source)>,
     aliases: Vec<OutputColumn>,
     parent: Option<&'p Scope<'p>>,
@@ -147,7 +147,7 @@ impl<'p> Scope<'p> {
         Scope { ctes: Vec::new(), sources: Vec::new(), aliases: Vec::new(), parent: Some(parent) }
     }
 
-    fn cte(&self, name: &str) -> Option<&Output> {
+    fn cte(&self, name: &str) -> Option<&Rc<Output>> {
         self.ctes
             .iter()
             .rev()
@@ -179,7 +179,11 @@ impl<'p> Scope<'p> {
             .sources
             .iter()
             .map(|(_, s)| s)
-            .filter(|s| matches!(s, Source::Relation { columns: None, .. } | Source::Derived(Output { rest: Some(_), .. })))
+            .filter(|s| match s {
+                Source::Relation { columns: None, .. } => true,
+                Source::Derived(out) => out.rest.is_some(),
+                _ => false,
+            })
             .collect();
         if let [source] = unknown.as_slice() {
             return source_column(source, column);
@@ -236,7 +240,7 @@ impl Resolver<'_> {
             for cte in &with.cte_tables {
                 let mut output = self.query(&cte.query, &scope)?;
                 rename_to_alias_columns(&mut output.columns, &cte.alias.columns.iter().map(|c| &c.name).collect::<Vec<_>>());
-                scope.ctes.push((cte.alias.name.value.clone(), output));
+                scope.ctes.push((cte.alias.name.value.clone(), Rc::new(output)));
             }
         }
         self.set_expr(&query.body, &scope)
@@ -263,7 +267,9 @@ impl Resolver<'_> {
                 let mut output = Output::default();
                 for item in &select.projection {
                     self.select_item(item, &mut inner, &mut output)?;
-                    inner.aliases = output.columns.clone();
+                    // Later items and clauses may name earlier ones (DuckDB, Snowflake).
+                    let known = inner.aliases.len();
+                    inner.aliases.extend(output.columns[known..].iter().cloned());
                 }
                 if let GroupByExpr::Expressions(exprs, _) = &select.group_by {
                     for e in exprs {
@@ -328,7 +334,7 @@ impl Resolver<'_> {
                 let mut output = self.query(subquery, scope)?;
                 let alias_columns: Vec<&Ident> = alias.iter().flat_map(|a| a.columns.iter().map(|c| &c.name)).collect();
                 rename_to_alias_columns(&mut output.columns, &alias_columns);
-                (alias.as_ref().map(|a| a.name.value.clone()).unwrap_or_default(), Source::Derived(output))
+                (alias.as_ref().map(|a| a.name.value.clone()).unwrap_or_default(), Source::Derived(Rc::new(output)))
             }
             TableFactor::NestedJoin { table_with_joins, .. } => return self.table_with_joins(table_with_joins, scope),
             TableFactor::Pivot { .. } | TableFactor::Unpivot { .. } => {
@@ -540,8 +546,10 @@ fn star(source: &(String, Source), relations: &[String]) -> Result<Vec<OutputCol
             })
             .collect()),
         Source::Relation { relation, columns: None } => Err((source.1.clone(), relations[*relation].clone())),
-        Source::Derived(Output { columns, rest: None }) => Ok(columns.clone()),
-        Source::Derived(Output { rest: Some((_, label)), .. }) => Err((source.1.clone(), label.clone())),
+        Source::Derived(out) => match &out.rest {
+            None => Ok(out.columns.clone()),
+            Some((_, label)) => Err((source.1.clone(), label.clone())),
+        },
         Source::Opaque => Err((Source::Opaque, format!("`{}`, a table function,", source.0))),
     }
 }

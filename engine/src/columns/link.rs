@@ -29,6 +29,9 @@ pub enum StoredExtract {
 /// Extractions kept from the previous generation, by (project, unique_id).
 pub type KeptExtracts = HashMap<(String, String), StoredExtract>;
 
+/// The column names of kept projects' nodes, by unique_id: their records are light here.
+pub type KeptColumns = HashMap<String, Vec<String>>;
+
 /// What the pass produces: the extractions to store for the changed projects, and the
 /// linked lineage of every model of the mesh.
 #[derive(Debug, Default)]
@@ -49,8 +52,9 @@ pub fn extract_mesh(
     changed: &HashSet<String>,
     adapters: &HashMap<String, Option<String>>,
     kept: &KeptExtracts,
+    kept_columns: &KeptColumns,
 ) -> MeshLineage {
-    let relations = Relations::new(mesh);
+    let relations = Relations::new(mesh, kept_columns);
     let mut computed: Vec<Option<Vec<String>>> = vec![None; mesh.nodes.len()];
     let mut out = MeshLineage::default();
     let mut dialects = HashMap::new();
@@ -65,7 +69,7 @@ pub fn extract_mesh(
                     let dialect = dialects
                         .entry(node.source.clone())
                         .or_insert_with(|| dialect::for_adapter(adapters.get(&node.source).and_then(|a| a.as_deref())));
-                    let known = Known { mesh, relations: &relations, parents: &parents, computed: &computed };
+                    let known = Known { relations: &relations, parents: &parents, computed: &computed };
                     match extract(sql, &**dialect, &known) {
                         Ok(e) => StoredExtract::Ok(e),
                         Err(u) => StoredExtract::Unavailable { message: u.message, line: u.line },
@@ -97,12 +101,9 @@ fn link(mesh: &Mesh, relations: &Relations, parents: &[usize], i: usize, stored:
     };
     let targets: Vec<Option<usize>> = extracted.relations.iter().map(|r| relations.node_for(r, parents)).collect();
     let spelled = |node: usize, column: &str| -> String {
-        mesh.nodes[node]
-            .record
-            .columns
-            .iter()
-            .find(|c| c.name.eq_ignore_ascii_case(column))
-            .map(|c| c.name.clone())
+        relations
+            .declared(node)
+            .and_then(|cols| cols.iter().find(|c| c.eq_ignore_ascii_case(column)).cloned())
             .unwrap_or_else(|| column.to_string())
     };
     let own = |column: &str| spelled(i, column);
@@ -147,10 +148,11 @@ struct Relations<'m> {
     by_key: HashMap<String, Vec<usize>>,
     keys: Vec<Option<String>>,
     mesh: &'m Mesh,
+    kept_columns: &'m KeptColumns,
 }
 
 impl<'m> Relations<'m> {
-    fn new(mesh: &'m Mesh) -> Self {
+    fn new(mesh: &'m Mesh, kept_columns: &'m KeptColumns) -> Self {
         let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
         let mut keys = Vec::with_capacity(mesh.nodes.len());
         for (i, n) in mesh.nodes.iter().enumerate() {
@@ -161,7 +163,17 @@ impl<'m> Relations<'m> {
             keys.push(key);
         }
         let by_id = mesh.nodes.iter().enumerate().map(|(i, n)| (n.record.unique_id.as_str(), i)).collect();
-        Relations { by_id, by_key, keys, mesh }
+        Relations { by_id, by_key, keys, mesh, kept_columns }
+    }
+
+    /// A node's columns from catalog.json or its YAML: its record's, else (a kept
+    /// project's light record has none) those stored with its project.
+    fn declared(&self, node: usize) -> Option<Vec<String>> {
+        let record = &self.mesh.nodes[node].record;
+        if !record.columns.is_empty() {
+            return Some(record.columns.iter().map(|c| c.name.clone()).collect());
+        }
+        self.kept_columns.get(&record.unique_id).cloned()
     }
 
     /// The node a relation of a model's SQL stands for: one of its parents whose relation
@@ -195,7 +207,6 @@ pub fn normalize_relation(relation: &str) -> String {
 
 /// The columns `select *` expands to, for one model's relations.
 struct Known<'a> {
-    mesh: &'a Mesh,
     relations: &'a Relations<'a>,
     parents: &'a [usize],
     computed: &'a [Option<Vec<String>>],
@@ -206,11 +217,7 @@ impl KnownColumns for Known<'_> {
     /// else the upstream model's own output as extracted before it (DAG order).
     fn columns_of(&self, relation: &str) -> Option<Vec<String>> {
         let node = self.relations.node_for(relation, self.parents)?;
-        let record = &self.mesh.nodes[node].record;
-        if !record.columns.is_empty() {
-            return Some(record.columns.iter().map(|c| c.name.clone()).collect());
-        }
-        self.computed[node].clone()
+        self.relations.declared(node).or_else(|| self.computed[node].clone())
     }
 }
 

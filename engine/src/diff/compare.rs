@@ -141,11 +141,16 @@ fn renamed(old: &NodeRecord, new: &NodeRecord) -> bool {
     if has_code {
         return same_code(old.raw_code.as_deref(), new.raw_code.as_deref());
     }
-    let names = |n: &NodeRecord| n.columns.iter().map(|c| c.name.to_ascii_lowercase()).collect::<HashSet<_>>();
+    let names = |n: &NodeRecord| {
+        n.columns.iter().filter(|c| !c.warehouse_only).map(|c| c.name.to_ascii_lowercase()).collect::<HashSet<_>>()
+    };
     !old.columns.is_empty() && names(old) == names(new)
 }
 
 fn compare_node(project: &str, adapter: Option<&str>, old: &NodeRecord, new: &NodeRecord, out: &mut Vec<Change>) {
+    // What the YAML declares is compared; a base indexed with catalog.json knows more
+    // columns than a head of bare manifests, and those are not changes.
+    let (old, new) = (&declared_only(old), &declared_only(new));
     if old.resource_type == "model" {
         contract_changes(project, adapter, old, new, out);
         access_changes(project, old, new, out);
@@ -264,6 +269,12 @@ fn removed_constraints(
             ..change(node, project, "constraint_removed", true, message)
         });
     }
+}
+
+fn declared_only(r: &NodeRecord) -> NodeRecord {
+    let mut r = r.clone();
+    r.columns.retain(|c| !c.warehouse_only);
+    r
 }
 
 fn column_additions(project: &str, old: &NodeRecord, new: &NodeRecord, out: &mut Vec<Change>) {

@@ -136,13 +136,22 @@ fn build(
                 // Resolving failed; its error is the one reported.
                 return Ok(BTreeMap::new());
             };
-            db.write_mesh(&mesh.0, &mesh.1)?;
-            phase.done("mesh tables (writer)");
-            // Column lineage is extracted here, beside the search index being written.
-            let kept = db.kept_extracts()?;
-            let lineage = columns::link::extract_mesh(&mesh.0, changed_ref, &adapters, &kept);
-            drop(kept);
-            phase.done("column lineage (writer)");
+            // Column lineage is extracted on its own thread while the mesh tables are
+            // written here and the search index on the caller's thread.
+            let (kept, kept_columns) = db.kept_extracts()?;
+            let lineage = std::thread::scope(|inner| -> Result<_, StoreError> {
+                let extraction = inner.spawn(|| {
+                    let mut phase = Phase::start();
+                    let lineage = columns::link::extract_mesh(&mesh.0, changed_ref, &adapters, &kept, &kept_columns);
+                    phase.done("column lineage");
+                    lineage
+                });
+                db.write_mesh(&mesh.0, &mesh.1)?;
+                db.write_node_columns(&mesh.0, changed_ref)?;
+                phase.done("mesh tables (writer)");
+                Ok(extraction.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            })?;
+            drop((kept, kept_columns));
             db.write_columns(&lineage)?;
             phase.done("column tables (writer)");
             let coverage = columns::coverage(&mesh.0, &lineage.nodes);

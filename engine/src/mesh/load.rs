@@ -302,6 +302,7 @@ fn columns_of(n: &ManifestNode, catalog: Option<&Catalog>) -> Vec<ColumnRecord> 
         data_type: c.data_type.clone().filter(|t| !t.is_empty()),
         catalog_type: catalog.and_then(|cat| cat.column_type(&n.unique_id, &c.name)).map(str::to_string),
         constraints: c.constraints.iter().map(constraint).collect(),
+        warehouse_only: false,
     };
     let warehouse = catalog.map(|c| c.columns_of(&n.unique_id)).unwrap_or_default();
     let find = |name: &str| n.columns.0.iter().find(|d| d.name.eq_ignore_ascii_case(name));
@@ -315,6 +316,8 @@ fn columns_of(n: &ManifestNode, catalog: Option<&Catalog>) -> Vec<ColumnRecord> 
                 data_type: None,
                 catalog_type: c.data_type.clone(),
                 constraints: Vec::new(),
+                // Without YAML columns, the warehouse's are the node's columns, as before.
+                warehouse_only: !n.columns.0.is_empty(),
             },
         })
         .collect();

@@ -142,6 +142,9 @@ pub struct ColumnRecord {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_type: Option<String>,
     pub constraints: Vec<Constraint>,
+    /// Known only from catalog.json: the project's YAML does not declare it.
+    #[serde(skip_serializing_if = "is_false")]
+    pub warehouse_only: bool,
 }
 
 impl NodeRecord {

@@ -57,6 +57,9 @@ fn document(f: &Fields, node: &ResolvedNode, today: &str) -> TantivyDocument {
         .map(|c| if c.description.is_empty() { c.name.clone() } else { format!("{}: {}", c.name, c.description) })
         .collect();
     doc.add_text(f.columns, columns.join("\n"));
+    for c in &r.columns {
+        doc.add_text(f.column_name, c.name.to_lowercase());
+    }
     let mut owners: Vec<String> = Vec::new();
     for o in &r.owners {
         let text = match (&o.name, &o.email) {

@@ -3,8 +3,8 @@
 //! whatever it cannot use it keeps as words and says so.
 
 /// Filter keys users write, as dbt Explorer users write them.
-pub const FILTER_KEYS: [&str; 9] =
-    ["owner", "project", "type", "access", "tag", "contract", "group", "package", "materialized"];
+pub const FILTER_KEYS: [&str; 10] =
+    ["owner", "project", "type", "access", "tag", "contract", "group", "package", "materialized", "column"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Term {
@@ -52,6 +52,14 @@ impl ParsedQuery {
 
     pub fn is_empty(&self) -> bool {
         self.clauses.is_empty()
+    }
+
+    /// The value of the first `key:` filter a hit must match.
+    pub fn filter_value(&self, key: &str) -> Option<&str> {
+        self.clauses.iter().filter(|c| !c.negated && c.any_of.len() == 1).find_map(|c| match &c.any_of[0] {
+            Term::Filter { key: k, value } if k == key => Some(value.as_str()),
+            _ => None,
+        })
     }
 }
 

@@ -11,6 +11,8 @@ pub struct Fields {
     pub description: Field,
     /// Column names and descriptions.
     pub columns: Field,
+    /// Each column's name, lowercased: `column:` filters by it.
+    pub column_name: Field,
     /// Owner names and emails.
     pub owners: Field,
     /// Tags, group, relation name and version state: words people filter or scan by.
@@ -44,6 +46,7 @@ pub fn schema() -> (Schema, Fields) {
         name_exact: b.add_text_field("name_exact", STRING),
         description: b.add_text_field("description", TEXT | STORED),
         columns: b.add_text_field("columns", TEXT | STORED),
+        column_name: b.add_text_field("column_name", STRING),
         owners: b.add_text_field("owners", TEXT | STORED),
         labels: b.add_text_field("labels", TEXT | STORED),
         code: b.add_text_field("code", TEXT),

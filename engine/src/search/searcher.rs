@@ -114,6 +114,7 @@ impl SearchIndex {
             "tag" => Self::exact(f.tag, value),
             "group" => Self::exact(f.group, value),
             "materialized" => Self::exact(f.materialized, value),
+            "column" => Self::exact(f.column_name, value),
             "contract" => Self::exact(
                 f.contract,
                 match value {
@@ -217,9 +218,22 @@ impl SearchIndex {
         results.total = total as u64;
         results.facets = facets;
         let words = parsed.free_text();
+        let column = parsed.filter_value("column");
         for (_score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
-            results.hits.push(self.hit(&doc, &words));
+            let mut hit = self.hit(&doc, &words);
+            if let Some(column) = column {
+                // The hit opens the column it matched, in the project's spelling.
+                hit.column = doc
+                    .get_first(self.fields.columns)
+                    .and_then(|v| v.as_str())
+                    .and_then(|text| text.lines().map(|l| l.split(": ").next().unwrap_or(l)).find(|c| c.eq_ignore_ascii_case(column)))
+                    .map(str::to_string);
+                if hit.column.is_some() {
+                    hit.matched_field = "column".to_string();
+                }
+            }
+            results.hits.push(hit);
         }
         results.took_ms = started.elapsed().as_secs_f64() * 1000.0;
         Ok(results)
@@ -255,6 +269,7 @@ impl SearchIndex {
             version: optional(f.shown_version),
             matched_field: matched_field.to_string(),
             snippet: snippet(&shown, words),
+            column: None,
         }
     }
 }

@@ -89,6 +89,14 @@ CREATE TABLE project_columns (
     extract TEXT NOT NULL,
     PRIMARY KEY (project, unique_id)
 ) WITHOUT ROWID;
+-- Each project's nodes' columns and types, [[name, type], ...]: what `select *` over
+-- them expands to and what a column lineage's cards show (light records have none).
+CREATE TABLE project_node_columns (
+    project TEXT NOT NULL,
+    unique_id TEXT NOT NULL,
+    columns TEXT NOT NULL,
+    PRIMARY KEY (project, unique_id)
+) WITHOUT ROWID;
 -- The mesh's column lineage: one row a SQL node (its status and output columns, JSON),
 -- and one row an edge between columns (`child_column` NULL for a join, filter or group-by).
 CREATE TABLE column_nodes (

@@ -24,7 +24,7 @@ use super::{
     StoreError,
 };
 use crate::{
-    columns::link::{KeptExtracts, MeshLineage},
+    columns::link::{KeptColumns, KeptExtracts, MeshLineage},
     mesh::{Mesh, NodeRecord, ProjectRecord},
 };
 
@@ -72,9 +72,11 @@ impl NewDatabase {
             let mut delete_nodes = tx.prepare("DELETE FROM project_nodes WHERE project = ?1")?;
             let mut delete_project = tx.prepare("DELETE FROM projects WHERE name = ?1")?;
             let mut delete_columns = tx.prepare("DELETE FROM project_columns WHERE project = ?1")?;
+            let mut delete_node_columns = tx.prepare("DELETE FROM project_node_columns WHERE project = ?1")?;
             for name in drop {
                 delete_nodes.execute([name])?;
                 delete_columns.execute([name])?;
+                delete_node_columns.execute([name])?;
                 delete_project.execute([name])?;
             }
         }
@@ -105,9 +107,15 @@ impl NewDatabase {
         mesh_tables::write_mesh(&mut self.conn, mesh, doc_keys)
     }
 
-    /// The column lineage extractions of the projects this database still holds.
-    pub fn kept_extracts(&self) -> Result<KeptExtracts, StoreError> {
-        column_tables::kept_extracts(&self.conn)
+    /// The column lineage extractions of the projects this database still holds, and
+    /// their nodes' column names.
+    pub fn kept_extracts(&self) -> Result<(KeptExtracts, KeptColumns), StoreError> {
+        Ok((column_tables::kept_extracts(&self.conn)?, column_tables::kept_columns(&self.conn)?))
+    }
+
+    /// Stores the columns of the changed projects' nodes (`source` in `changed`).
+    pub fn write_node_columns(&mut self, mesh: &Mesh, changed: &HashSet<String>) -> Result<(), StoreError> {
+        column_tables::write_node_columns(&mut self.conn, mesh, changed)
     }
 
     /// Stores the changed projects' extractions and replaces the mesh's column lineage.

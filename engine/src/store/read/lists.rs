@@ -222,22 +222,19 @@ impl Reader {
         })
     }
 
-    /// Each node's columns with their types (the warehouse's, else the declared), from
-    /// the light records: for the cards of a column lineage.
+    /// Each node's columns with their types (the warehouse's, else the declared): for
+    /// the cards of a column lineage.
     pub fn column_types(&self, unique_ids: &[&str]) -> Result<HashMap<String, Vec<(String, Option<String>)>>, StoreError> {
         self.with(|c| {
-            let mut stmt = c.prepare_cached(&format!("SELECT p.light FROM nodes n {RECORD} WHERE n.unique_id = ?1"))?;
+            let mut stmt = c.prepare_cached(
+                "SELECT c.columns FROM nodes n JOIN project_node_columns c
+                 ON c.project = n.source AND c.unique_id = n.unique_id WHERE n.unique_id = ?1",
+            )?;
             let mut out = HashMap::new();
             for id in unique_ids {
-                let light: Option<String> = stmt.query_row([id], |r| r.get(0)).optional()?;
-                if let Some(light) = light {
-                    let record: NodeRecord = serde_json::from_str(&light)?;
-                    let columns = record
-                        .columns
-                        .into_iter()
-                        .map(|col| (col.name, col.catalog_type.or(col.data_type)))
-                        .collect();
-                    out.insert(id.to_string(), columns);
+                let columns: Option<String> = stmt.query_row([id], |r| r.get(0)).optional()?;
+                if let Some(columns) = columns {
+                    out.insert(id.to_string(), serde_json::from_str(&columns)?);
                 }
             }
             Ok(out)

@@ -62,6 +62,7 @@ impl LongParts {
                     data_type: c.data_type.clone(),
                     catalog_type: c.catalog_type.clone(),
                     constraints: c.constraints.clone(),
+                    warehouse_only: c.warehouse_only,
                 })
                 .collect();
         }
