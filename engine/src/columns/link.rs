@@ -47,6 +47,10 @@ pub fn has_sql_lineage(node: &ResolvedNode) -> bool {
 
 /// Extracts the models of the `changed` projects, reuses `kept` for the others, and
 /// links them all. `adapters` is each project's `metadata.adapter_type`.
+///
+/// The changed models are parsed on two threads, each `select *` expanded from declared
+/// and catalog columns only; the few whose star reads a model known only by its own SQL
+/// are done again afterwards, in DAG order, with the upstream model's computed columns.
 pub fn extract_mesh(
     mesh: &Mesh,
     changed: &HashSet<String>,
@@ -55,33 +59,51 @@ pub fn extract_mesh(
     kept_columns: &KeptColumns,
 ) -> MeshLineage {
     let relations = Relations::new(mesh, kept_columns);
+    let order = dag_order(mesh, &relations.by_id);
+    let parents_of = |i: usize| -> Vec<usize> {
+        mesh.nodes[i].record.depends_on.iter().filter_map(|p| relations.by_id.get(p.as_str()).copied()).collect()
+    };
+    let fresh: Vec<usize> = order.iter().copied().filter(|&i| changed.contains(&mesh.nodes[i].source)).collect();
+    let extract_one = |i: usize, computed: Option<&[Option<Vec<String>>]>| -> (StoredExtract, bool) {
+        let node = &mesh.nodes[i];
+        let Some(sql) = node.record.compiled_code.as_deref().filter(|c| !c.trim().is_empty()) else {
+            return (StoredExtract::NoSql, false);
+        };
+        let dialect = dialect::for_adapter(adapters.get(&node.source).and_then(|a| a.as_deref()));
+        let parents = parents_of(i);
+        let known = Known { relations: &relations, parents: &parents, computed, wanted: std::cell::Cell::new(false) };
+        let stored = match extract(sql, &*dialect, &known) {
+            Ok(e) => StoredExtract::Ok(e),
+            Err(u) => StoredExtract::Unavailable { message: u.message, line: u.line },
+        };
+        (stored, known.wanted.get())
+    };
+    // First pass, in parallel: without computed columns.
+    let half = fresh.len().div_ceil(2);
+    let first: Vec<(StoredExtract, bool)> = std::thread::scope(|scope| {
+        let chunks: Vec<_> = fresh
+            .chunks(half.max(1))
+            .map(|chunk| scope.spawn(move || chunk.iter().map(|&i| extract_one(i, None)).collect::<Vec<_>>()))
+            .collect();
+        chunks.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    let mut first: HashMap<usize, (StoredExtract, bool)> = fresh.iter().copied().zip(first).collect();
+    // Second pass, in DAG order: redo what wanted computed columns, and link everything.
     let mut computed: Vec<Option<Vec<String>>> = vec![None; mesh.nodes.len()];
     let mut out = MeshLineage::default();
-    let mut dialects = HashMap::new();
-    for i in dag_order(mesh, &relations.by_id) {
+    for i in order {
         let node = &mesh.nodes[i];
-        let parents: Vec<usize> =
-            node.record.depends_on.iter().filter_map(|p| relations.by_id.get(p.as_str()).copied()).collect();
-        let stored = if changed.contains(&node.source) {
-            let fresh = match node.record.compiled_code.as_deref().filter(|c| !c.trim().is_empty()) {
-                None => StoredExtract::NoSql,
-                Some(sql) => {
-                    let dialect = dialects
-                        .entry(node.source.clone())
-                        .or_insert_with(|| dialect::for_adapter(adapters.get(&node.source).and_then(|a| a.as_deref())));
-                    let known = Known { relations: &relations, parents: &parents, computed: &computed };
-                    match extract(sql, &**dialect, &known) {
-                        Ok(e) => StoredExtract::Ok(e),
-                        Err(u) => StoredExtract::Unavailable { message: u.message, line: u.line },
-                    }
-                }
-            };
-            out.extracts.push((node.source.clone(), node.record.unique_id.clone(), fresh.clone()));
-            fresh
-        } else {
-            kept.get(&(node.source.clone(), node.record.unique_id.clone())).cloned().unwrap_or(StoredExtract::NoSql)
+        let stored = match first.remove(&i) {
+            Some((_, true)) => extract_one(i, Some(&computed)).0,
+            Some((stored, false)) => stored,
+            None => {
+                kept.get(&(node.source.clone(), node.record.unique_id.clone())).cloned().unwrap_or(StoredExtract::NoSql)
+            }
         };
-        let lineage = link(mesh, &relations, &parents, i, stored);
+        if changed.contains(&node.source) {
+            out.extracts.push((node.source.clone(), node.record.unique_id.clone(), stored.clone()));
+        }
+        let lineage = link(mesh, &relations, &parents_of(i), i, stored);
         if lineage.status == Status::Ok {
             computed[i] = Some(lineage.columns.clone());
         }
@@ -209,7 +231,11 @@ pub fn normalize_relation(relation: &str) -> String {
 struct Known<'a> {
     relations: &'a Relations<'a>,
     parents: &'a [usize],
-    computed: &'a [Option<Vec<String>>],
+    /// The upstream models' computed columns; None in the parallel pass.
+    computed: Option<&'a [Option<Vec<String>>]>,
+    /// Set when a relation had no declared columns but is a SQL node: its computed
+    /// columns could have answered.
+    wanted: std::cell::Cell<bool>,
 }
 
 impl KnownColumns for Known<'_> {
@@ -217,7 +243,16 @@ impl KnownColumns for Known<'_> {
     /// else the upstream model's own output as extracted before it (DAG order).
     fn columns_of(&self, relation: &str) -> Option<Vec<String>> {
         let node = self.relations.node_for(relation, self.parents)?;
-        self.relations.declared(node).or_else(|| self.computed[node].clone())
+        if let Some(columns) = self.relations.declared(node) {
+            return Some(columns);
+        }
+        match self.computed {
+            Some(computed) => computed[node].clone(),
+            None => {
+                self.wanted.set(self.wanted.get() || has_sql_lineage(&self.relations.mesh.nodes[node]));
+                None
+            }
+        }
     }
 }
 
