@@ -17,6 +17,10 @@ pub use format::{markdown, text};
 
 use crate::{
     clock::{Clock, SystemClock},
+    columns::{
+        graph::{ColumnGraph, ColumnRows},
+        link::extract_mesh,
+    },
     graph::MeshGraph,
     mesh::{load_project, resolve_as_of, ArtifactSet, LoadError, Mesh, NodeRecord, ProjectRecord},
     store::{DataDir, Reader, StoreError},
@@ -45,7 +49,10 @@ pub struct Base {
     pub label: String,
     pub mesh: Mesh,
     pub graph: MeshGraph,
+    /// Which columns read which, for column-level impact.
+    pub columns: ColumnGraph,
     by_id: HashMap<String, usize>,
+    adapters: HashMap<String, Option<String>>,
 }
 
 impl Base {
@@ -54,14 +61,32 @@ impl Base {
         let mesh = resolve_as_of(projects.to_vec(), today);
         let graph = MeshGraph::from_mesh(&mesh, today);
         let by_id = mesh.nodes.iter().enumerate().map(|(i, n)| (n.record.unique_id.clone(), i)).collect();
-        Base { label, mesh, graph, by_id }
+        let adapters = projects.iter().map(|p| (p.name.clone(), p.adapter_type.clone())).collect();
+        Base { label, mesh, graph, columns: ColumnGraph::default(), by_id, adapters }
+    }
+
+    /// The same base with column lineage from an index's column rows.
+    pub fn with_column_rows(mut self, rows: ColumnRows) -> Self {
+        let graph = &self.graph;
+        self.columns = ColumnGraph::from_rows(rows, |id| graph.index_of(id).map(|i| i.index() as u32));
+        self
+    }
+
+    /// The same base with column lineage extracted from its own records' SQL.
+    pub fn with_extracted_columns(self) -> Self {
+        let changed: HashSet<String> = self.mesh.nodes.iter().map(|n| n.source.clone()).collect();
+        let adapters = self.adapters.clone();
+        let lineage = extract_mesh(&self.mesh, &changed, &adapters, &Default::default(), &Default::default());
+        let rows = ColumnRows::from_lineage(&lineage.nodes);
+        self.with_column_rows(rows)
     }
 
     /// The base as an index folder holds it.
     pub fn from_index(data: &DataDir) -> Result<Self, DiffError> {
         let name = data.current_name().ok_or_else(|| DiffError::NoBase(data.root().to_path_buf()))?;
         let reader = Reader::open(&data.generation_path(&name).join(crate::store::layout_files::DATABASE_FILE))?;
-        Ok(Self::from_projects(format!("index {}", data.root().display()), &reader.project_records()?, reader.today()))
+        let base = Self::from_projects(format!("index {}", data.root().display()), &reader.project_records()?, reader.today());
+        Ok(base.with_column_rows(reader.column_rows()?))
     }
 
     fn record(&self, unique_id: &str) -> Option<&NodeRecord> {
@@ -84,7 +109,7 @@ pub fn load_base(path: &Path) -> Result<Base, DiffError> {
         .iter()
         .map(|folder| load_project(ArtifactSet::read(folder)?, None))
         .collect::<Result<Vec<_>, LoadError>>()?;
-    Ok(Base::from_projects(format!("artifacts {}", path.display()), &projects, &SystemClock.today()))
+    Ok(Base::from_projects(format!("artifacts {}", path.display()), &projects, &SystemClock.today()).with_extracted_columns())
 }
 
 /// Folders under `path` that hold a manifest.json (directly or in target/).

@@ -88,7 +88,8 @@ impl Generation {
             return Ok(base.clone());
         }
         let label = format!("the served index (generation {})", self.name);
-        let base = Arc::new(Base::from_projects(label, &self.reader.project_records()?, &self.today));
+        let base = Base::from_projects(label, &self.reader.project_records()?, &self.today);
+        let base = Arc::new(base.with_column_rows(self.reader.column_rows()?));
         *slot = Some(base.clone());
         Ok(base)
     }

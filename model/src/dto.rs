@@ -3,7 +3,7 @@
 
 mod diff;
 
-pub use diff::{Change, DiffReport, DownstreamNode, Review, ReviewSummary};
+pub use diff::{Change, ColumnConsumer, DiffReport, DownstreamNode, Review, ReviewSummary};
 use serde::{Deserialize, Serialize};
 
 /// What every page needs to know about the running instance.

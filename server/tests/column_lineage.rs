@@ -115,3 +115,56 @@ fn a_source_declaring_another_project_s_model_links_to_that_model_s_columns() {
     }
 }
 
+
+/// A head for `diff`: core with dim_customers' `customer_id` removed from its enforced
+/// contract, its `full_name` declared as an integer, and order_payments' `paid_amount`
+/// (which nothing reads) removed from its YAML.
+fn head_changing_core(dir: &Path) -> Vec<app::dto::Change> {
+    let to = dir.join("core");
+    std::fs::create_dir_all(&to).unwrap();
+    let manifest: PathBuf = mesh_dir().join("artifacts/core/manifest.json");
+    let mut m: Value = serde_json::from_slice(&std::fs::read(manifest).unwrap()).unwrap();
+    let columns = m["nodes"]["model.core.dim_customers"]["columns"].as_object_mut().unwrap();
+    columns.remove("customer_id").unwrap();
+    columns["full_name"]["data_type"] = Value::String("integer".into());
+    m["nodes"]["model.core.order_payments"]["columns"].as_object_mut().unwrap().remove("paid_amount").unwrap();
+    std::fs::write(to.join("manifest.json"), serde_json::to_vec(&m).unwrap()).unwrap();
+    let (_tmp, engine) = engine();
+    let head = server::diff::load_head(&[to]).unwrap();
+    engine.impact(&head).unwrap().changes
+}
+
+#[test]
+fn diff_names_the_columns_downstream_that_read_a_removed_or_retyped_column_across_projects() {
+    let tmp = tempfile::tempdir().unwrap();
+    let changes = head_changing_core(tmp.path());
+    let find = |kind: &str, column: &str| {
+        changes.iter().find(|c| c.kind == kind && c.column.as_deref() == Some(column)).unwrap_or_else(|| panic!("{kind} {column}"))
+    };
+    let removed = find("column_removed", "customer_id");
+    assert!(removed.breaking);
+    let readers = removed.column_downstream.as_ref().expect("column_downstream");
+    let reader = |node: &str, column: Option<&str>| readers.iter().find(|r| r.node == node && r.column.as_deref() == column);
+    let renamed = reader("model.analytics.client_summary", Some("client_id")).expect("renamed across projects");
+    assert_eq!((renamed.kind.as_str(), renamed.distance, renamed.project.as_str()), ("copy", 1, "analytics"));
+    assert!(reader("model.analytics.customers_from_source", Some("customer_id")).is_some(), "through the source");
+    assert!(readers.windows(2).all(|w| w[0].distance <= w[1].distance), "nearest first");
+    // Node-level downstream is as it was.
+    assert!(removed.downstream.iter().any(|d| d.unique_id == "model.analytics.client_summary"));
+
+    let retyped = find("column_type_changed", "full_name");
+    assert!(retyped.breaking);
+    assert!(!retyped.column_downstream.as_ref().unwrap().is_empty());
+
+    let unread = find("column_removed", "paid_amount");
+    assert_eq!(unread.column_downstream.as_deref(), Some(&[][..]), "nothing reads it");
+    assert!(!unread.breaking, "no enforced contract: dbt's rule does not break it");
+
+    let report = app::dto::DiffReport { changes: changes.clone(), projects: vec!["core".into()], ..Default::default() };
+    let markdown = server::diff::markdown(&report);
+    assert!(markdown.contains("0 downstream columns read it"), "{markdown}");
+    let first = markdown.find("Columns that read dim_customers.customer_id").expect("column consumers listed");
+    let nodes = markdown.find("Downstream of dim_customers").expect("nodes listed");
+    assert!(first < nodes, "column consumers first");
+    assert!(markdown.contains("model.analytics.client_summary.client_id"), "{markdown}");
+}

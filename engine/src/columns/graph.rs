@@ -17,6 +17,31 @@ pub struct ColumnRows {
     pub edges: Vec<(String, String, String, Option<String>, String)>,
 }
 
+impl ColumnRows {
+    /// The rows of a lineage extracted in memory (a diff base read from artifacts).
+    pub fn from_lineage(nodes: &[super::NodeLineage]) -> Self {
+        let mut rows = ColumnRows::default();
+        for n in nodes {
+            let (message, line) = match &n.status {
+                Status::Unavailable { message, line } => (Some(message.clone()), *line),
+                _ => (None, None),
+            };
+            let columns = serde_json::to_string(&n.columns).unwrap_or_default();
+            rows.nodes.push((n.unique_id.clone(), n.status.as_str().to_string(), message, line, columns));
+            for e in &n.edges {
+                rows.edges.push((
+                    e.parent.clone(),
+                    e.parent_column.clone(),
+                    e.child.clone(),
+                    e.child_column.clone(),
+                    e.kind.as_str().to_string(),
+                ));
+            }
+        }
+        rows
+    }
+}
+
 /// A column one step away, and how it is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step<'g> {

@@ -1,7 +1,7 @@
 //! A diff report as terminal text and as the markdown a reviewer pastes into a
 //! pull request. JSON is the report itself, serialised.
 
-use model::dto::{Change, DiffReport, DownstreamNode};
+use model::dto::{Change, ColumnConsumer, DiffReport, DownstreamNode};
 
 /// Downstream nodes listed per change before "and N more".
 const LISTED: usize = 25;
@@ -18,7 +18,39 @@ fn pin(d: &DownstreamNode) -> String {
     }
 }
 
+/// Who reads a changed column, for the column kinds.
+fn column_reach(change: &Change) -> Option<String> {
+    let readers = change.column_downstream.as_ref()?;
+    let columns = readers.iter().filter(|r| r.column.is_some()).count();
+    let filters = readers.len() - columns;
+    if readers.is_empty() {
+        return Some("0 downstream columns read it".to_string());
+    }
+    let mut projects: Vec<&str> = readers.iter().map(|r| r.project.as_str()).collect();
+    projects.sort();
+    projects.dedup();
+    let mut text = plural(columns, "downstream column");
+    if filters > 0 {
+        text.push_str(&format!(" and {} filtering on it", plural(filters, "node")));
+    }
+    text.push_str(&format!(" in {}", projects.join(", ")));
+    Some(text)
+}
+
+fn consumer(r: &ColumnConsumer) -> String {
+    let owners = if r.owners.is_empty() { String::new() } else { format!(", owners {}", r.owners.join(", ")) };
+    match &r.column {
+        Some(c) => format!("{}.{c} ({}, {}{owners})", r.node, r.project, r.kind),
+        None => format!("{} ({}, joins, filters or groups on it{owners})", r.node, r.project),
+    }
+}
+
 fn reach(change: &Change) -> String {
+    let columns = column_reach(change).map(|c| format!("{c}; ")).unwrap_or_default();
+    format!("{columns}{}", node_reach(change))
+}
+
+fn node_reach(change: &Change) -> String {
     if change.downstream.is_empty() {
         return "nothing downstream".to_string();
     }
@@ -40,8 +72,17 @@ pub fn text(report: &DiffReport) -> String {
             change.node,
             change.message
         ));
+        if let Some(readers) = change.column_downstream.as_ref().filter(|_| change.breaking) {
+            out.push_str(&format!("    column readers: {}\n", column_reach(change).unwrap_or_default()));
+            for r in readers.iter().take(LISTED) {
+                out.push_str(&format!("      {}\n", consumer(r)));
+            }
+            if readers.len() > LISTED {
+                out.push_str(&format!("      and {} more\n", readers.len() - LISTED));
+            }
+        }
         if change.breaking {
-            out.push_str(&format!("    downstream: {}\n", reach(change)));
+            out.push_str(&format!("    downstream: {}\n", node_reach(change)));
             for d in change.downstream.iter().take(LISTED) {
                 let owners =
                     if d.owners.is_empty() { String::new() } else { format!(", owners {}", d.owners.join(", ")) };
@@ -97,6 +138,22 @@ pub fn markdown(report: &DiffReport) -> String {
             cell(&change.message),
             cell(&reach(change))
         ));
+    }
+    for change in report.changes.iter().filter(|c| c.breaking) {
+        let Some(readers) = change.column_downstream.as_ref().filter(|r| !r.is_empty()) else { continue };
+        out.push_str(&format!(
+            "\n<details><summary>Columns that read {}.{} ({})</summary>\n\n",
+            cell(&change.name),
+            cell(change.column.as_deref().unwrap_or_default()),
+            column_reach(change).unwrap_or_default()
+        ));
+        for r in readers.iter().take(LISTED) {
+            out.push_str(&format!("- `{}`\n", cell(&consumer(r))));
+        }
+        if readers.len() > LISTED {
+            out.push_str(&format!("- and {} more\n", readers.len() - LISTED));
+        }
+        out.push_str("\n</details>\n");
     }
     for change in report.changes.iter().filter(|c| c.breaking && !c.downstream.is_empty()) {
         out.push_str(&format!(

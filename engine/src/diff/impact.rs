@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashSet, VecDeque};
 
-use model::dto::{Change, DownstreamNode, LineageView};
+use model::dto::{Change, ColumnConsumer, DownstreamNode, LineageView};
 use petgraph::{graph::NodeIndex, visit::EdgeRef, Direction};
 
 use super::Base;
@@ -67,6 +67,36 @@ pub fn fill(base: &Base, change: &mut Change, gone: &HashSet<String>, head_versi
     change.downstream_owners =
         downstream.iter().flat_map(|d| d.owners.iter().cloned()).collect::<BTreeSet<_>>().into_iter().collect();
     change.downstream = downstream;
+    if matches!(change.kind.as_str(), "column_removed" | "column_type_changed") {
+        if let Some(column) = change.column.clone() {
+            change.column_downstream = Some(column_downstream(base, start, &column, gone));
+        }
+    }
+}
+
+/// The columns that read `column` of `start`, through the whole base mesh, nearest first.
+fn column_downstream(base: &Base, start: NodeIndex, column: &str, gone: &HashSet<String>) -> Vec<ColumnConsumer> {
+    let mut out: Vec<ColumnConsumer> = base
+        .columns
+        .downstream(start.index() as u32, column)
+        .into_iter()
+        .filter_map(|step| {
+            let node = &base.graph.graph[NodeIndex::new(step.node as usize)];
+            if gone.contains(&node.unique_id) {
+                return None;
+            }
+            Some(ColumnConsumer {
+                node: node.unique_id.clone(),
+                column: step.column.map(str::to_string),
+                project: node.project.clone(),
+                owners: owner_names(base, &node.unique_id),
+                kind: step.kind.as_str().to_string(),
+                distance: step.distance as u32,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (a.distance, &a.project, &a.node, &a.column).cmp(&(b.distance, &b.project, &b.node, &b.column)));
+    out
 }
 
 /// An owner once: by name, or by email when unnamed.

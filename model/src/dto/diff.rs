@@ -44,6 +44,25 @@ pub struct Change {
     pub downstream: Vec<DownstreamNode>,
     pub downstream_projects: Vec<String>,
     pub downstream_owners: Vec<String>,
+    /// For column_removed and column_type_changed: the columns downstream that read the
+    /// column, through the whole mesh, nearest first (empty: nothing reads it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column_downstream: Option<Vec<ColumnConsumer>>,
+}
+
+/// A column that reads a changed column, or a node that reads it to join, filter or
+/// group (`column` null, `kind` filter).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ColumnConsumer {
+    pub node: String,
+    pub column: Option<String>,
+    pub project: String,
+    pub owners: Vec<String>,
+    /// copy, transform or filter: how this step reads the one before it.
+    pub kind: String,
+    /// Steps from the changed column: 1 for a direct reader.
+    pub distance: u32,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
