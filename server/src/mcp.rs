@@ -102,6 +102,21 @@ pub struct LineageInput {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
+pub struct ColumnLineageInput {
+    /// The node's unique_id, for example `model.platform.fct_orders`.
+    pub unique_id: Option<String>,
+    /// Or its name, with `project` when several projects have one by that name.
+    pub name: Option<String>,
+    pub project: Option<String>,
+    /// The column, compared case-insensitively.
+    pub column: String,
+    /// up (what it reads), down (what reads it) or both (the default).
+    pub direction: Option<String>,
+    /// Steps each way, 1 to 50 (default 10).
+    pub depth: Option<usize>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
 pub struct ImpactInput {
     /// The head: one project's new manifest.json as a JSON object; or, over stdio only,
     /// the path of that manifest (under any name) or of the target/ folder that holds it,
@@ -207,6 +222,25 @@ impl MeshTools {
         self.run(move |engine, options| {
             let view = engine.lineage_view(&input.select, input.exclude.as_deref().unwrap_or(""), false, "", "")?;
             Ok(shape::lineage(&view, options.max_items))
+        })
+        .await
+    }
+
+    #[tool(
+        description = "One column's lineage across projects, as the column lineage view draws it: the columns it reads (up) and those that read it (down), each edge copy (passed through or renamed), transform (an expression) or filter (read only to join, filter or group), and the nodes whose SQL could not be traced."
+    )]
+    async fn column_lineage(&self, Parameters(input): Parameters<ColumnLineageInput>) -> CallToolResult {
+        self.run(move |engine, options| {
+            let unique_id = match (input.unique_id, input.name) {
+                (Some(id), _) => id,
+                (None, Some(name)) => node_by_name(engine, &name, input.project.as_deref())?,
+                (None, None) => return Err(Error::new(ErrorCode::BadRequest, "give unique_id, or name (and project)")),
+            };
+            let direction = input.direction.unwrap_or_default();
+            let view = engine
+                .column_lineage(&unique_id, &input.column, &direction, input.depth.unwrap_or(10))?
+                .ok_or_else(|| crate::http::node_not_found(&unique_id))?;
+            Ok(shape::column_lineage(&view, options.max_items))
         })
         .await
     }

@@ -11,7 +11,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { bin, root, startServer } from "../browser/harness.mjs";
 
-const TOOLS = ["get_node", "impact", "lineage", "list_projects", "owners", "search"];
+const TOOLS = ["column_lineage", "get_node", "impact", "lineage", "list_projects", "owners", "search"];
 const columnRemoved = path.join(root, "tests/demo-mesh/diffs/column_removed/manifest.json");
 
 async function stdioClient(args = []) {
@@ -37,7 +37,7 @@ async function call(client, name, args, { error = false } = {}) {
 /** What both transports answer alike. */
 async function answersMeshQuestions(client) {
   const { tools } = await client.listTools();
-  assert.deepEqual(tools.map((t) => t.name).sort(), TOOLS, "column_lineage is left out until column lineage exists");
+  assert.deepEqual(tools.map((t) => t.name).sort(), TOOLS);
   for (const tool of tools) {
     assert.equal(tool.inputSchema.type, "object", `${tool.name} has an input schema`);
     assert.ok(tool.description.length > 40, `${tool.name} says what it does`);
@@ -75,6 +75,20 @@ async function answersMeshQuestions(client) {
   assert.ok(lineage.nodes.find((n) => n.unique_id === "model.platform.fct_orders").focus);
   assert.ok(lineage.edges.some((e) => e.target === "model.platform.fct_orders"));
   assert.equal(lineage.truncated, undefined, "nothing cut at the default cap");
+  const columns = await call(client, "column_lineage", { unique_id: "model.platform.fct_orders", column: "AMOUNT_USD", direction: "down" });
+  assert.equal(columns.column.name, "amount_usd", "the manifest's spelling");
+  assert.ok(
+    columns.edges.some((e) => e.target.node === "model.marketing.mkt_order_attribution" && e.target.column === "amount_usd" && e.kind === "copy"),
+    "read across projects: " + JSON.stringify(columns.edges),
+  );
+  assert.ok(columns.edges.some((e) => e.kind === "transform"));
+  const byName = await call(client, "column_lineage", { name: "fct_orders", project: "platform", column: "amount_usd", direction: "down" });
+  assert.deepEqual(byName, columns, "by name");
+  const noColumn = await call(client, "column_lineage", { unique_id: "model.platform.fct_orders", column: "nope" }, { error: true });
+  assert.equal(noColumn.error.code, "column_not_found");
+  const badDepth = await call(client, "column_lineage", { unique_id: "model.platform.fct_orders", column: "amount_usd", depth: 999 }, { error: true });
+  assert.equal(badDepth.error.code, "bad_request");
+  assert.ok(node.columns.find((c) => c.name === "amount_usd").downstream_count > 0, "get_node counts a column's readers");
   const excluded = await call(client, "lineage", { select: "+fct_orders", exclude: "fct_orders" });
   assert.ok(!excluded.nodes.some((n) => n.unique_id === "model.platform.fct_orders"));
 

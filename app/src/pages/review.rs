@@ -197,6 +197,7 @@ fn ChangeTable(changes: Vec<Change>) -> impl IntoView {
                             <td><a href=node_href(&c.node)>{c.name.clone()}</a>" "<span class="muted">{c.project.clone()}</span></td>
                             <td>{c.message.clone()}</td>
                             <td>
+                                {c.column_downstream.clone().map(|readers| view! { <ColumnReaders readers column=c.column.clone().unwrap_or_default()/> })}
                                 {if downstream.is_empty() { view! { <span class="muted">{reach}</span> }.into_any() } else { view! {
                                     <details>
                                         <summary>{reach}</summary>
@@ -225,4 +226,47 @@ fn ChangeTable(changes: Vec<Change>) -> impl IntoView {
             </tbody>
         </table>
     }
+}
+
+/// The columns that read a changed column: listed before the nodes, being more precise.
+#[component]
+fn ColumnReaders(readers: Vec<crate::dto::ColumnConsumer>, column: String) -> impl IntoView {
+    if readers.is_empty() {
+        return view! { <p class="column-readers muted" data-count="0">"0 downstream columns read it"</p> }.into_any();
+    }
+    let columns = readers.iter().filter(|r| r.column.is_some()).count();
+    let summary = format!(
+        "{columns} downstream column{} read {column}{}",
+        if columns == 1 { "" } else { "s" },
+        match readers.len() - columns {
+            0 => String::new(),
+            n => format!(", {n} node{} filter on it", if n == 1 { "" } else { "s" }),
+        }
+    );
+    let count = readers.len();
+    view! {
+        <details class="column-readers" data-count=count open=true>
+            <summary>{summary}</summary>
+            <ul>
+                {readers.into_iter().map(|r| {
+                    let label = match &r.column {
+                        Some(c) => format!("{}.{c}", r.node.rsplit('.').next().unwrap_or(&r.node)),
+                        None => format!("{} (joins, filters or groups on it)", r.node.rsplit('.').next().unwrap_or(&r.node)),
+                    };
+                    let href = match &r.column {
+                        Some(c) => crate::links::column_lineage_href(&r.node, c),
+                        None => node_href(&r.node),
+                    };
+                    let owners = if r.owners.is_empty() { String::new() } else { format!(" · {}", r.owners.join(", ")) };
+                    view! {
+                        <li data-node=r.node.clone() data-column=r.column.clone() data-kind=r.kind.clone()>
+                            <a href=href>{label}</a>
+                            <span class="muted">{format!(" {} · {} · {} hop{}{owners}", r.kind, r.project, r.distance, if r.distance == 1 { "" } else { "s" })}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </details>
+    }
+    .into_any()
 }

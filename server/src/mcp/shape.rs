@@ -3,6 +3,7 @@
 //! narrow the question, instead of sending a huge payload.
 
 use app::dto::{
+    ColumnLineage,
     DiffReport, LineageView, MeshView, NodeDetail, NodeLink, OwnerDetail, OwnerSummary, ProjectSummary, SearchResults,
 };
 use serde_json::{json, Map, Value};
@@ -116,6 +117,8 @@ pub fn node(n: &NodeDetail, cap: usize) -> Value {
                 "data_type": c.data_type.clone().or_else(|| c.catalog_type.clone()),
                 "description": c.description,
                 "tests": c.tests.iter().map(|t| json!({ "name": t.name, "status": t.status })).collect::<Vec<_>>(),
+                "upstream": c.upstream.iter().map(|u| json!({ "node": u.node, "column": u.column, "kind": u.kind })).collect::<Vec<_>>(),
+                "downstream_count": c.downstream_count,
             })
         })
         .collect();
@@ -204,6 +207,49 @@ pub fn lineage(view: &LineageView, cap: usize) -> Value {
         "selected": view.selected,
         "nodes": nodes,
         "edges": edges,
+    })))
+}
+
+pub fn column_lineage(view: &ColumnLineage, cap: usize) -> Value {
+    let mut notes = Notes::default();
+    let mut ordered: Vec<_> = view.nodes.iter().collect();
+    ordered.sort_by_key(|n| n.depth.abs());
+    let kept = notes.keep(&ordered, cap, "nodes", "lower depth or pick a direction");
+    let ids: std::collections::HashSet<&str> = kept.iter().map(|n| n.unique_id.as_str()).collect();
+    let nodes: Vec<Value> = kept
+        .iter()
+        .map(|n| {
+            json!({
+                "unique_id": n.unique_id,
+                "name": n.name,
+                "project": n.project,
+                "type": n.resource_type,
+                "depth": n.depth,
+                "columns": n.columns.iter().map(|c| json!({ "name": c.name, "data_type": c.data_type })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let within: Vec<_> = view
+        .edges
+        .iter()
+        .filter(|e| ids.contains(e.source.node.as_str()) && ids.contains(e.target.node.as_str()))
+        .collect();
+    let edges: Vec<Value> = notes
+        .keep(&within, cap.saturating_mul(4), "edges", "lower depth or pick a direction")
+        .into_iter()
+        .map(|e| {
+            json!({
+                "source": { "node": e.source.node, "column": e.source.column },
+                "target": { "node": e.target.node, "column": e.target.column },
+                "kind": e.kind,
+            })
+        })
+        .collect();
+    notes.into_answer(object(json!({
+        "column": { "node": view.column.node, "name": view.column.name },
+        "nodes": nodes,
+        "edges": edges,
+        "unavailable": view.unavailable,
     })))
 }
 
