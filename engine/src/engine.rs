@@ -321,7 +321,11 @@ impl Catalog for Engine {
 
     fn project(&self, name: &str) -> Result<Option<model::dto::ProjectDetail>, Error> {
         let generation = self.generation()?;
-        present::project(&generation.reader, name, &generation.today).map_err(Error::internal)
+        let detail = present::project(&generation.reader, name, &generation.today).map_err(Error::internal)?;
+        Ok(detail.map(|d| model::dto::ProjectDetail {
+            column_lineage: present::columns::coverage(&generation.graph, &generation.columns, name),
+            ..d
+        }))
     }
 
     fn groups(&self) -> Result<Vec<model::dto::GroupView>, Error> {

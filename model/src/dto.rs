@@ -445,6 +445,32 @@ pub struct ProjectDetail {
     pub installed_by: Vec<ProjectLink>,
     pub owners: Vec<OwnerSummary>,
     pub findings: Vec<Finding>,
+    /// How many of its models' compiled SQL gave column lineage.
+    #[serde(default)]
+    pub column_lineage: ColumnCoverage,
+}
+
+/// Column lineage coverage of one project's models and snapshots.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ColumnCoverage {
+    pub parsed: u64,
+    /// SQL that could not be traced, each with the parser's message.
+    pub unavailable: u64,
+    /// No compiled SQL in the manifest.
+    pub no_sql: u64,
+    /// The unavailable ones (at most 50), with why.
+    #[serde(default)]
+    pub failures: Vec<ColumnFailure>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ColumnFailure {
+    pub unique_id: String,
+    pub name: String,
+    pub message: String,
+    pub line: Option<u32>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

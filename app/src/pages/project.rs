@@ -30,8 +30,17 @@ pub fn ProjectPage() -> impl IntoView {
 
 #[component]
 fn ProjectView(detail: ProjectDetail) -> impl IntoView {
-    let ProjectDetail { summary, public_models, upstream, downstream, packages, installed_by, owners, findings } =
-        detail;
+    let ProjectDetail {
+        summary,
+        public_models,
+        upstream,
+        downstream,
+        packages,
+        installed_by,
+        owners,
+        findings,
+        column_lineage,
+    } = detail;
     let c = summary.counts.clone();
     let counts = [
         ("models", c.models),
@@ -120,9 +129,43 @@ fn ProjectView(detail: ProjectDetail) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+        <ColumnCoverageView coverage=column_lineage/>
         <section>
             <h2>"Findings"</h2>
             <FindingTable findings/>
+        </section>
+    }
+}
+
+/// How many models' SQL gave column lineage, and why the others did not.
+#[component]
+fn ColumnCoverageView(coverage: crate::dto::ColumnCoverage) -> impl IntoView {
+    let with_sql = coverage.parsed + coverage.unavailable;
+    let text = if with_sql == 0 {
+        format!("No compiled SQL in this project's manifest ({} models): run dbt compile, run or build.", coverage.no_sql)
+    } else {
+        format!(
+            "{} of {with_sql} models with compiled SQL parsed ({:.1}%), {} unavailable{}.",
+            coverage.parsed,
+            coverage.parsed as f64 * 100.0 / with_sql as f64,
+            coverage.unavailable,
+            if coverage.no_sql > 0 { format!(", {} without compiled SQL", coverage.no_sql) } else { String::new() }
+        )
+    };
+    view! {
+        <section class="column-coverage" data-parsed=coverage.parsed data-unavailable=coverage.unavailable data-no-sql=coverage.no_sql>
+            <h2>"Column lineage"</h2>
+            <p>{text}</p>
+            {(!coverage.failures.is_empty()).then(|| view! {
+                <ul class="column-failures">
+                    {coverage.failures.into_iter().map(|f| view! {
+                        <li data-unique-id=f.unique_id.clone()>
+                            <a href=crate::node_href(&f.unique_id)>{f.name.clone()}</a>": "
+                            <span class="muted">{f.message.clone()}{f.line.map(|l| format!(" (line {l})"))}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
         </section>
     }
 }

@@ -177,3 +177,32 @@ pub fn fill_types(view: &mut ColumnLineage, types: &std::collections::HashMap<St
         }
     }
 }
+
+/// Column lineage coverage of a project's own SQL nodes, with its failures.
+pub fn coverage(graph: &MeshGraph, columns: &ColumnGraph, project: &str) -> model::dto::ColumnCoverage {
+    let mut out = model::dto::ColumnCoverage::default();
+    for index in graph.graph.node_indices() {
+        let n = &graph.graph[index];
+        if n.project != project || n.external {
+            continue;
+        }
+        match columns.status(index.index() as u32) {
+            Some(Status::Ok) => out.parsed += 1,
+            Some(Status::Unavailable { message, line }) => {
+                out.unavailable += 1;
+                if out.failures.len() < 50 {
+                    out.failures.push(model::dto::ColumnFailure {
+                        unique_id: n.unique_id.clone(),
+                        name: n.name.clone(),
+                        message: message.clone(),
+                        line: *line,
+                    });
+                }
+            }
+            Some(Status::NoSql) => out.no_sql += 1,
+            None => {}
+        }
+    }
+    out.failures.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}

@@ -65,6 +65,8 @@ pub fn project(reader: &Reader, name: &str, today: &str) -> Result<Option<Projec
         installed_by,
         owners,
         findings: reader.findings(Some(name))?,
+        // Filled in from the generation's column graph by the caller.
+        column_lineage: Default::default(),
     }))
 }
 
