@@ -1,0 +1,11 @@
+import { chromium } from "playwright-core";
+const url = process.argv[2];
+const b = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] });
+const p = await b.newPage();
+p.on("console", (m) => console.log("console:", m.type(), m.text().slice(0, 500)));
+p.on("pageerror", (e) => console.log("pageerror:", e.message.slice(0, 500)));
+p.on("requestfailed", (r) => console.log("failed:", r.url()));
+await p.goto(url);
+await p.waitForTimeout(4000);
+console.log("hydrated:", await p.evaluate(() => document.body.dataset.hydrated));
+await b.close();
