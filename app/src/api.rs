@@ -1,7 +1,7 @@
 //! Server functions, one a file. Thin: each asks the catalog in context.
 
-mod get_governance;
 mod get_column_lineage;
+mod get_governance;
 mod get_lineage;
 mod get_mesh;
 mod get_node;
@@ -16,8 +16,8 @@ mod list_projects;
 mod list_reviews;
 mod search_nodes;
 
-pub use get_governance::get_governance;
 pub use get_column_lineage::get_column_lineage;
+pub use get_governance::get_governance;
 pub use get_lineage::get_lineage;
 pub use get_mesh::get_mesh;
 pub use get_node::get_node;

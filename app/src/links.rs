@@ -68,6 +68,19 @@ pub fn owner_href(owner: &str) -> String {
     format!("/owners/{}", encode(owner))
 }
 
+/// The column lineage view of one column: `/lineage?column=<unique_id>:<column>`.
+pub fn column_lineage_href(unique_id: &str, column: &str) -> String {
+    format!("/lineage?column={}", encode(&format!("{unique_id}:{column}")))
+}
+
+/// Where a search hit leads: the column's lineage for a `column:` hit, else the node.
+pub fn hit_href(unique_id: &str, column: Option<&str>) -> String {
+    match column {
+        Some(c) => column_lineage_href(unique_id, c),
+        None => node_href(unique_id),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,18 +111,5 @@ mod tests {
     fn separators_are_encoded() {
         assert_eq!(node_href("source.a.b/c d"), "/nodes/source.a.b%2Fc%20d");
         assert_eq!(node_href("model.ünï.x"), "/nodes/model.%C3%BCn%C3%AF.x");
-    }
-}
-
-/// The column lineage view of one column: `/lineage?column=<unique_id>:<column>`.
-pub fn column_lineage_href(unique_id: &str, column: &str) -> String {
-    format!("/lineage?column={}", encode(&format!("{unique_id}:{column}")))
-}
-
-/// Where a search hit leads: the column's lineage for a `column:` hit, else the node.
-pub fn hit_href(unique_id: &str, column: Option<&str>) -> String {
-    match column {
-        Some(c) => column_lineage_href(unique_id, c),
-        None => node_href(unique_id),
     }
 }

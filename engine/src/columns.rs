@@ -53,7 +53,10 @@ impl EdgeKind {
 pub enum Status {
     Ok,
     /// The SQL could not be resolved: the parser's (or resolver's) message, and its line.
-    Unavailable { message: String, line: Option<u32> },
+    Unavailable {
+        message: String,
+        line: Option<u32>,
+    },
     /// The manifest has no compiled SQL for it (dbt `parse` only, or not a model).
     NoSql,
 }
@@ -108,10 +111,7 @@ impl Coverage {
 }
 
 /// Coverage per project, of the nodes the project defines (not the copies it carries).
-pub fn coverage(
-    mesh: &crate::mesh::Mesh,
-    nodes: &[NodeLineage],
-) -> std::collections::BTreeMap<String, Coverage> {
+pub fn coverage(mesh: &crate::mesh::Mesh, nodes: &[NodeLineage]) -> std::collections::BTreeMap<String, Coverage> {
     let project: std::collections::HashMap<&str, &crate::mesh::ResolvedNode> =
         mesh.nodes.iter().map(|n| (n.record.unique_id.as_str(), n)).collect();
     let mut out = std::collections::BTreeMap::<String, Coverage>::new();

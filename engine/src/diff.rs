@@ -85,7 +85,8 @@ impl Base {
     pub fn from_index(data: &DataDir) -> Result<Self, DiffError> {
         let name = data.current_name().ok_or_else(|| DiffError::NoBase(data.root().to_path_buf()))?;
         let reader = Reader::open(&data.generation_path(&name).join(crate::store::layout_files::DATABASE_FILE))?;
-        let base = Self::from_projects(format!("index {}", data.root().display()), &reader.project_records()?, reader.today());
+        let base =
+            Self::from_projects(format!("index {}", data.root().display()), &reader.project_records()?, reader.today());
         Ok(base.with_column_rows(reader.column_rows()?))
     }
 
@@ -109,7 +110,8 @@ pub fn load_base(path: &Path) -> Result<Base, DiffError> {
         .iter()
         .map(|folder| load_project(ArtifactSet::read(folder)?, None))
         .collect::<Result<Vec<_>, LoadError>>()?;
-    Ok(Base::from_projects(format!("artifacts {}", path.display()), &projects, &SystemClock.today()).with_extracted_columns())
+    Ok(Base::from_projects(format!("artifacts {}", path.display()), &projects, &SystemClock.today())
+        .with_extracted_columns())
 }
 
 /// Folders under `path` that hold a manifest.json (directly or in target/).

@@ -378,7 +378,7 @@ impl Catalog for Engine {
             .collect())
     }
 
-        fn column_lineage(
+    fn column_lineage(
         &self,
         unique_id: &str,
         column: &str,
@@ -408,11 +408,12 @@ impl Catalog for Engine {
             let shown: String = column.chars().take(80).collect();
             return Err(Error::new(
                 ErrorCode::ColumnNotFound,
-                format!("{unique_id} has no column {shown:?} (neither declared, in catalog.json nor computed by its SQL)"),
+                format!(
+                    "{unique_id} has no column {shown:?} (neither declared, in catalog.json nor computed by its SQL)"
+                ),
             ));
         }
-        let mut view =
-            present::columns::lineage(&generation.graph, &generation.columns, id, column, up, down, depth);
+        let mut view = present::columns::lineage(&generation.graph, &generation.columns, id, column, up, down, depth);
         let ids: Vec<&str> = view.nodes.iter().map(|n| n.unique_id.as_str()).collect();
         let types = generation.reader.column_types(&ids).map_err(Error::internal)?;
         present::columns::fill_types(&mut view, &types);

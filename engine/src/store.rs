@@ -14,7 +14,7 @@ pub use layout::DataDir;
 pub mod layout_files {
     pub use super::layout::{DATABASE_FILE, SEARCH_DIR};
 }
-pub use read::{GraphRows, Nodes, PackageInstall, Reader, StoredNode, Texts};
+pub use read::{ColumnTypes, GraphRows, Nodes, PackageInstall, Reader, StoredNode, Texts};
 pub use write::{has_current_layout, serialize, NewDatabase, PreviousDatabase, RecordHashes, StoredProject};
 
 use std::path::PathBuf;

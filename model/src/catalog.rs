@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use crate::{
     dto::{
-        ColumnLineage, GovernanceView, GroupView, LineageView, MeshView, NodeDetail, OwnerDetail, OwnerSummary, ProjectDetail,
-        ProjectSummary, Review, ReviewSummary, SearchResults, SiteInfo, VersionsView,
+        ColumnLineage, GovernanceView, GroupView, LineageView, MeshView, NodeDetail, OwnerDetail, OwnerSummary,
+        ProjectDetail, ProjectSummary, Review, ReviewSummary, SearchResults, SiteInfo, VersionsView,
     },
     error::Error,
 };

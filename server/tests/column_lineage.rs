@@ -115,7 +115,6 @@ fn a_source_declaring_another_project_s_model_links_to_that_model_s_columns() {
     }
 }
 
-
 /// A head for `diff`: core with dim_customers' `customer_id` removed from its enforced
 /// contract, its `full_name` declared as an integer, and order_payments' `paid_amount`
 /// (which nothing reads) removed from its YAML.
@@ -139,12 +138,16 @@ fn diff_names_the_columns_downstream_that_read_a_removed_or_retyped_column_acros
     let tmp = tempfile::tempdir().unwrap();
     let changes = head_changing_core(tmp.path());
     let find = |kind: &str, column: &str| {
-        changes.iter().find(|c| c.kind == kind && c.column.as_deref() == Some(column)).unwrap_or_else(|| panic!("{kind} {column}"))
+        changes
+            .iter()
+            .find(|c| c.kind == kind && c.column.as_deref() == Some(column))
+            .unwrap_or_else(|| panic!("{kind} {column}"))
     };
     let removed = find("column_removed", "customer_id");
     assert!(removed.breaking);
     let readers = removed.column_downstream.as_ref().expect("column_downstream");
-    let reader = |node: &str, column: Option<&str>| readers.iter().find(|r| r.node == node && r.column.as_deref() == column);
+    let reader =
+        |node: &str, column: Option<&str>| readers.iter().find(|r| r.node == node && r.column.as_deref() == column);
     let renamed = reader("model.analytics.client_summary", Some("client_id")).expect("renamed across projects");
     assert_eq!((renamed.kind.as_str(), renamed.distance, renamed.project.as_str()), ("copy", 1, "analytics"));
     assert!(reader("model.analytics.customers_from_source", Some("customer_id")).is_some(), "through the source");

@@ -43,7 +43,7 @@ fn findings_name_the_demo_meshs_known_problems() {
     let reader = Reader::open(&data.generation_path(&data.current_name().unwrap()).join("meshlens.sqlite")).unwrap();
     let node = |id: &str| {
         let stored = reader.node(id).unwrap().unwrap_or_else(|| panic!("{id} missing"));
-        server::present::node_detail(stored, &[], reader.today())
+        server::present::node_detail(stored, &[], reader.today(), server::present::ColumnFacts::none())
     };
     let kinds = |id: &str| node(id).findings.into_iter().map(|f| f.kind).collect::<Vec<_>>();
     assert!(kinds("model.marketing.mkt_customer_contacts").contains(&"private_ref".to_string()));

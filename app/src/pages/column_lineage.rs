@@ -52,7 +52,8 @@ pub fn ColumnLineagePage() -> impl IntoView {
                 ));
             };
             let depth = if depth.is_empty() { Ok(10) } else { depth.parse::<usize>() };
-            let depth = depth.map_err(|_| crate::error::Error::parameter("depth", "must be a whole number from 1 to 50"))?;
+            let depth =
+                depth.map_err(|_| crate::error::Error::parameter("depth", "must be a whole number from 1 to 50"))?;
             get_column_lineage(id, name, direction, depth).await
         },
     );
@@ -121,8 +122,23 @@ fn ColumnLineageResult(view: ColumnLineage, settings: (String, String, Vec<Strin
     let refocus_rows = refocus.clone();
     let nodes = view.nodes.clone();
     let edges_table = view.edges.clone();
-    let name_of = move |id: &str| nodes.iter().find(|n| n.unique_id == id).map(|n| n.name.clone()).unwrap_or_else(|| id.to_string());
+    let name_of = move |id: &str| {
+        nodes.iter().find(|n| n.unique_id == id).map(|n| n.name.clone()).unwrap_or_else(|| id.to_string())
+    };
     let name_rows = name_of.clone();
+    // The focus card's place: with JavaScript the frame scrolls to it, as wide views
+    // start with their upstream steps.
+    let focus_x = drawn
+        .cards
+        .iter()
+        .find(|c| matches!(c.kind, CardKind::Node(i) if view.nodes[i].unique_id == focus.node))
+        .map_or(0, |c| c.x);
+    let frame_ref = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move || {
+        if let Some(frame) = frame_ref.get() {
+            frame.set_scroll_left(focus_x + CARD_WIDTH / 2 - frame.client_width() / 2);
+        }
+    });
     view! {
         <p class="column-lineage-focus">
             <a href=node_href(&focus.node)>{focus.node.clone()}</a>" · "<code>{focus.name.clone()}</code>
@@ -135,7 +151,7 @@ fn ColumnLineageResult(view: ColumnLineage, settings: (String, String, Vec<Strin
                 {view.unavailable.iter().map(|id| view! { <a href=node_href(id) data-node=id.clone()>{id.clone()}</a>" " }).collect_view()}
             </p>
         })}
-        <div class="column-lineage-frame">
+        <div class="column-lineage-frame" node_ref=frame_ref>
             <svg class="column-lineage-graph" role="img" aria-label="Column lineage"
                 width=drawn.width.max(1) height=drawn.height.max(1) viewBox=format!("0 0 {} {}", drawn.width.max(1), drawn.height.max(1))>
                 <g class="edges">

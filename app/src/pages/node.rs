@@ -338,7 +338,10 @@ fn downstream_text(count: u64) -> String {
 
 /// Whether this node's column lineage is known, and what it reads only for its rows.
 #[component]
-fn ColumnLineageNote(status: model::dto::ColumnLineageStatus, filters: Vec<model::dto::ColumnUpstream>) -> impl IntoView {
+fn ColumnLineageNote(
+    status: model::dto::ColumnLineageStatus,
+    filters: Vec<model::dto::ColumnUpstream>,
+) -> impl IntoView {
     let text = match status.status.as_str() {
         "ok" => None,
         "unavailable" => Some(format!(
@@ -346,7 +349,9 @@ fn ColumnLineageNote(status: model::dto::ColumnLineageStatus, filters: Vec<model
             status.message.clone().unwrap_or_default(),
             status.line.map(|l| format!(" (line {l} of the compiled SQL)")).unwrap_or_default()
         )),
-        _ => Some("Column lineage unavailable: the manifest has no compiled SQL (run dbt compile, run or build).".to_string()),
+        _ => Some(
+            "Column lineage unavailable: the manifest has no compiled SQL (run dbt compile, run or build).".to_string(),
+        ),
     };
     view! {
         <section class="column-lineage" data-column-lineage=status.status.clone()>

@@ -142,7 +142,10 @@ fn ProjectView(detail: ProjectDetail) -> impl IntoView {
 fn ColumnCoverageView(coverage: crate::dto::ColumnCoverage) -> impl IntoView {
     let with_sql = coverage.parsed + coverage.unavailable;
     let text = if with_sql == 0 {
-        format!("No compiled SQL in this project's manifest ({} models): run dbt compile, run or build.", coverage.no_sql)
+        format!(
+            "No compiled SQL in this project's manifest ({} models): run dbt compile, run or build.",
+            coverage.no_sql
+        )
     } else {
         format!(
             "{} of {with_sql} models with compiled SQL parsed ({:.1}%), {} unavailable{}.",

@@ -1,8 +1,8 @@
 //! Which SQL dialect a project's compiled code is parsed in: its adapter's.
 
 use sqlparser::dialect::{
-    BigQueryDialect, DatabricksDialect, Dialect, DuckDbDialect, GenericDialect, PostgreSqlDialect,
-    RedshiftSqlDialect, SnowflakeDialect,
+    BigQueryDialect, DatabricksDialect, Dialect, DuckDbDialect, GenericDialect, PostgreSqlDialect, RedshiftSqlDialect,
+    SnowflakeDialect,
 };
 
 /// The dialect of `metadata.adapter_type`. Trino, Athena and adapters sqlparser has no

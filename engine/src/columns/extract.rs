@@ -11,9 +11,9 @@ use std::{ops::ControlFlow, rc::Rc};
 
 use sqlparser::{
     ast::{
-        Expr, GroupByExpr, Ident, JoinConstraint, JoinOperator, ObjectName, ObjectNamePart, Query,
-        SelectItem, SelectItemQualifiedWildcardKind, SetExpr, Statement, TableFactor, TableWithJoins, Visit,
-        Visitor, WildcardAdditionalOptions,
+        Expr, GroupByExpr, Ident, JoinConstraint, JoinOperator, ObjectName, ObjectNamePart, Query, SelectItem,
+        SelectItemQualifiedWildcardKind, SetExpr, Statement, TableFactor, TableWithJoins, Visit, Visitor,
+        WildcardAdditionalOptions,
     },
     dialect::Dialect,
     parser::{Parser, ParserError},
@@ -73,7 +73,12 @@ pub fn extract(sql: &str, dialect: &dyn Dialect, known: &dyn KnownColumns) -> Re
         [Statement::Query(q)] => q,
         [] => return Err(Unavailable::new("the compiled SQL holds no statement")),
         [_] => return Err(Unavailable::new("the compiled SQL is not a SELECT query")),
-        _ => return Err(Unavailable::new(format!("the compiled SQL holds {} statements, not one query", statements.len()))),
+        _ => {
+            return Err(Unavailable::new(format!(
+                "the compiled SQL holds {} statements, not one query",
+                statements.len()
+            )))
+        }
     };
     let mut resolver = Resolver { known, out: Extracted::default() };
     let output = resolver.query(query, &Scope::root())?;
@@ -239,7 +244,10 @@ impl Resolver<'_> {
         if let Some(with) = &query.with {
             for cte in &with.cte_tables {
                 let mut output = self.query(&cte.query, &scope)?;
-                rename_to_alias_columns(&mut output.columns, &cte.alias.columns.iter().map(|c| &c.name).collect::<Vec<_>>());
+                rename_to_alias_columns(
+                    &mut output.columns,
+                    &cte.alias.columns.iter().map(|c| &c.name).collect::<Vec<_>>(),
+                );
                 scope.ctes.push((cte.alias.name.value.clone(), Rc::new(output)));
             }
         }
@@ -354,12 +362,7 @@ impl Resolver<'_> {
         Ok(())
     }
 
-    fn select_item(
-        &mut self,
-        item: &SelectItem,
-        scope: &mut Scope,
-        output: &mut Output,
-    ) -> Result<(), Unavailable> {
+    fn select_item(&mut self, item: &SelectItem, scope: &mut Scope, output: &mut Output) -> Result<(), Unavailable> {
         let columns = &mut output.columns;
         match item {
             SelectItem::UnnamedExpr(expr) => {
@@ -523,7 +526,9 @@ fn column_name(expr: &Expr, scope: &Scope) -> Option<(Option<String>, String)> {
         Expr::CompoundIdentifier(parts) => match parts.as_slice() {
             [] => None,
             [only] => Some((None, only.value.clone())),
-            [first, second, ..] if is_source(scope, &first.value) => Some((Some(first.value.clone()), second.value.clone())),
+            [first, second, ..] if is_source(scope, &first.value) => {
+                Some((Some(first.value.clone()), second.value.clone()))
+            }
             [.., table, column] => Some((Some(table.value.clone()), column.value.clone())),
         },
         _ => None,
@@ -531,7 +536,8 @@ fn column_name(expr: &Expr, scope: &Scope) -> Option<(Option<String>, String)> {
 }
 
 fn is_source(scope: &Scope, alias: &str) -> bool {
-    scope.sources.iter().any(|(a, _)| a.eq_ignore_ascii_case(alias)) || scope.parent.is_some_and(|p| is_source(p, alias))
+    scope.sources.iter().any(|(a, _)| a.eq_ignore_ascii_case(alias))
+        || scope.parent.is_some_and(|p| is_source(p, alias))
 }
 
 /// A source's columns for `select *`, or, when they are unknown, the source itself

@@ -9,12 +9,16 @@ use super::{EdgeKind, Status};
 pub type NodeId = u32;
 type ColumnId = u32;
 
-/// The rows the store holds: (unique_id, status, message, line, output columns as JSON)
-/// and (parent, parent_column, child, child_column, kind).
+/// A stored node row: (unique_id, status, message, line, output columns as JSON).
+pub type NodeRow = (String, String, Option<String>, Option<u32>, String);
+/// A stored edge row: (parent, parent_column, child, child_column, kind).
+pub type EdgeRow = (String, String, String, Option<String>, String);
+
+/// The rows the store holds.
 #[derive(Debug, Default)]
 pub struct ColumnRows {
-    pub nodes: Vec<(String, String, Option<String>, Option<u32>, String)>,
-    pub edges: Vec<(String, String, String, Option<String>, String)>,
+    pub nodes: Vec<NodeRow>,
+    pub edges: Vec<EdgeRow>,
 }
 
 impl ColumnRows {
@@ -52,12 +56,17 @@ pub struct Step<'g> {
     pub distance: usize,
 }
 
+/// A node's column.
+pub type ColumnAt<'g> = (NodeId, &'g str);
+/// An edge of a walk: the column read, the reader (its column None for a filter), how.
+pub type WalkEdge<'g> = (ColumnAt<'g>, (NodeId, Option<&'g str>), EdgeKind);
+
 /// A walk's result: the columns reached (the start first) and the edges between them.
 #[derive(Debug, Default)]
 pub struct Walk<'g> {
     pub columns: Vec<(NodeId, &'g str)>,
     /// (source, target, kind); a filter's target column is None.
-    pub edges: Vec<((NodeId, &'g str), (NodeId, Option<&'g str>), EdgeKind)>,
+    pub edges: Vec<WalkEdge<'g>>,
 }
 
 #[derive(Debug, Default)]

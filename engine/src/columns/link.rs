@@ -117,9 +117,16 @@ fn link(mesh: &Mesh, relations: &Relations, parents: &[usize], i: usize, stored:
     let extracted = match stored {
         StoredExtract::Ok(e) => e,
         StoredExtract::Unavailable { message, line } => {
-            return NodeLineage { unique_id, status: Status::Unavailable { message, line }, columns: vec![], edges: vec![] }
+            return NodeLineage {
+                unique_id,
+                status: Status::Unavailable { message, line },
+                columns: vec![],
+                edges: vec![],
+            }
         }
-        StoredExtract::NoSql => return NodeLineage { unique_id, status: Status::NoSql, columns: vec![], edges: vec![] },
+        StoredExtract::NoSql => {
+            return NodeLineage { unique_id, status: Status::NoSql, columns: vec![], edges: vec![] }
+        }
     };
     let targets: Vec<Option<usize>> = extracted.relations.iter().map(|r| relations.node_for(r, parents)).collect();
     let spelled = |node: usize, column: &str| -> String {
@@ -208,9 +215,11 @@ impl<'m> Relations<'m> {
         });
         let found = parent.or_else(|| self.by_key.get(key).and_then(|nodes| self.prefer_model(nodes)))?;
         if self.mesh.nodes[found].record.resource_type == "source" {
-            if let Some(model) = self.keys[found].as_deref().and_then(|k| self.by_key.get(k)).and_then(|n| {
-                n.iter().copied().find(|&m| self.mesh.nodes[m].record.resource_type != "source")
-            }) {
+            if let Some(model) = self.keys[found]
+                .as_deref()
+                .and_then(|k| self.by_key.get(k))
+                .and_then(|n| n.iter().copied().find(|&m| self.mesh.nodes[m].record.resource_type != "source"))
+            {
                 return Some(model);
             }
         }

@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, HashSet};
 
 use model::dto::{
-    Column, ColumnCell, ColumnEdgeView, ColumnEnd, ColumnKey, ColumnLineage, ColumnLineageNode,
-    ColumnLineageStatus, ColumnUpstream,
+    Column, ColumnCell, ColumnEdgeView, ColumnEnd, ColumnKey, ColumnLineage, ColumnLineageNode, ColumnLineageStatus,
+    ColumnUpstream,
 };
 use petgraph::{graph::NodeIndex, Direction};
 
@@ -135,10 +135,7 @@ pub fn lineage(
                 name: g.name.clone(),
                 project: g.project.clone(),
                 resource_type: g.resource_type.clone(),
-                columns: cols
-                    .iter()
-                    .map(|c| ColumnCell { name: c.to_string(), data_type: None })
-                    .collect(),
+                columns: cols.iter().map(|c| ColumnCell { name: c.to_string(), data_type: None }).collect(),
                 depth: depth_of.get(&n).copied().unwrap_or(0),
             }
         })
@@ -168,7 +165,7 @@ pub fn lineage(
 }
 
 /// Puts each card's column types in, from the nodes' records.
-pub fn fill_types(view: &mut ColumnLineage, types: &std::collections::HashMap<String, Vec<(String, Option<String>)>>) {
+pub fn fill_types(view: &mut ColumnLineage, types: &crate::store::ColumnTypes) {
     for n in &mut view.nodes {
         let Some(known) = types.get(&n.unique_id) else { continue };
         for cell in &mut n.columns {

@@ -124,8 +124,18 @@ pub struct ColumnFacts<'g> {
     pub status: model::dto::ColumnLineageStatus,
     pub filters: Vec<model::dto::ColumnUpstream>,
     /// Adds upstream columns and downstream counts to the node's columns.
-    pub annotate: Box<dyn FnOnce(&mut Vec<Column>) + 'g>,
+    pub annotate: Annotate<'g>,
 }
+
+impl ColumnFacts<'_> {
+    /// No column lineage: a page made without the generation's column graph.
+    pub fn none() -> Self {
+        ColumnFacts { status: Default::default(), filters: Vec::new(), annotate: Box::new(|_| {}) }
+    }
+}
+
+/// Fills in a node's columns' lineage.
+pub type Annotate<'g> = Box<dyn FnOnce(&mut Vec<Column>) + 'g>;
 
 /// How a dbt user refers to this node from another project.
 pub fn ref_snippet(r: &NodeRecord, project: &str) -> Option<String> {

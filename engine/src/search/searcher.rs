@@ -227,7 +227,9 @@ impl SearchIndex {
                 hit.column = doc
                     .get_first(self.fields.columns)
                     .and_then(|v| v.as_str())
-                    .and_then(|text| text.lines().map(|l| l.split(": ").next().unwrap_or(l)).find(|c| c.eq_ignore_ascii_case(column)))
+                    .and_then(|text| {
+                        text.lines().map(|l| l.split(": ").next().unwrap_or(l)).find(|c| c.eq_ignore_ascii_case(column))
+                    })
                     .map(str::to_string);
                 if hit.column.is_some() {
                     hit.matched_field = "column".to_string();

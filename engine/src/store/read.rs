@@ -14,7 +14,7 @@ use super::StoreError;
 mod lists;
 mod owners;
 use crate::mesh::NodeRecord;
-pub use lists::{GraphRows, Nodes, PackageInstall, Texts};
+pub use lists::{ColumnTypes, GraphRows, Nodes, PackageInstall, Texts};
 
 /// How many idle connections the pool keeps.
 const POOL_SIZE: usize = 8;

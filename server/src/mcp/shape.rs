@@ -3,8 +3,8 @@
 //! narrow the question, instead of sending a huge payload.
 
 use app::dto::{
-    ColumnLineage,
-    DiffReport, LineageView, MeshView, NodeDetail, NodeLink, OwnerDetail, OwnerSummary, ProjectSummary, SearchResults,
+    ColumnLineage, DiffReport, LineageView, MeshView, NodeDetail, NodeLink, OwnerDetail, OwnerSummary, ProjectSummary,
+    SearchResults,
 };
 use serde_json::{json, Map, Value};
 

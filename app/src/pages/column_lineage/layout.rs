@@ -178,7 +178,11 @@ mod tests {
     #[test]
     fn cards_stand_in_one_column_a_step_and_edges_join_their_rows() {
         let view = ColumnLineage {
-            nodes: vec![node("m.a.up", "a", -1, &["id"]), node("m.a.me", "a", 0, &["id"]), node("m.b.down", "b", 1, &["ID", "x"])],
+            nodes: vec![
+                node("m.a.up", "a", -1, &["id"]),
+                node("m.a.me", "a", 0, &["id"]),
+                node("m.b.down", "b", 1, &["ID", "x"]),
+            ],
             edges: vec![
                 edge(("m.a.up", "id"), ("m.a.me", Some("id")), "copy"),
                 edge(("m.a.me", "id"), ("m.b.down", Some("id")), "copy"),

@@ -10,6 +10,9 @@ use rusqlite::{Connection, OptionalExtension};
 use super::{findings_of_project, resolved_record, Reader, StoreError, RECORD};
 use crate::mesh::{EdgeKind, GroupRecord, NodeRecord};
 
+/// Each node's columns with their types, by unique_id.
+pub type ColumnTypes = HashMap<String, Vec<(String, Option<String>)>>;
+
 /// Which stored record a list reads: whole, or light (without descriptions and code).
 #[derive(Clone, Copy)]
 pub enum Texts {
@@ -224,7 +227,7 @@ impl Reader {
 
     /// Each node's columns with their types (the warehouse's, else the declared): for
     /// the cards of a column lineage.
-    pub fn column_types(&self, unique_ids: &[&str]) -> Result<HashMap<String, Vec<(String, Option<String>)>>, StoreError> {
+    pub fn column_types(&self, unique_ids: &[&str]) -> Result<ColumnTypes, StoreError> {
         self.with(|c| {
             let mut stmt = c.prepare_cached(
                 "SELECT c.columns FROM nodes n JOIN project_node_columns c

@@ -70,9 +70,8 @@ pub fn kept_columns(conn: &Connection) -> Result<KeptColumns, StoreError> {
 pub fn write_node_columns(conn: &mut Connection, mesh: &Mesh, changed: &HashSet<String>) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
     {
-        let mut insert = tx.prepare(
-            "INSERT OR REPLACE INTO project_node_columns (project, unique_id, columns) VALUES (?1, ?2, ?3)",
-        )?;
+        let mut insert = tx
+            .prepare("INSERT OR REPLACE INTO project_node_columns (project, unique_id, columns) VALUES (?1, ?2, ?3)")?;
         for node in mesh.nodes.iter().filter(|n| changed.contains(&n.source) && !n.record.columns.is_empty()) {
             let columns: Vec<(&str, Option<&str>)> = node
                 .record
