@@ -210,6 +210,16 @@ fn index_once(data: &DataDir, wanted: &[index_run::Wanted], whole: bool) -> anyh
         let changed = if report.indexed.is_empty() { "nothing".to_string() } else { report.indexed.join(", ") };
         println!("round at {}: changed: {changed}", humantime::format_rfc3339_seconds(std::time::SystemTime::now()));
     }
+    println!(
+        "indexed {} project{} ({} unchanged, {} failed): {nodes} nodes, {edges} edges, {findings} findings in {:.2} s ({:.1} MB/s)",
+        report.indexed.len(),
+        if report.indexed.len() == 1 { "" } else { "s" },
+        report.unchanged.len(),
+        outcome.failed.len(),
+        report.seconds,
+        report.megabytes_per_second()
+    );
+    // After the summary line, which scripts read first.
     if whole {
         for (project, c) in report.summary.iter().flat_map(|s| &s.column_lineage) {
             let total = c.parsed + c.unavailable;
@@ -226,15 +236,6 @@ fn index_once(data: &DataDir, wanted: &[index_run::Wanted], whole: bool) -> anyh
             );
         }
     }
-    println!(
-        "indexed {} project{} ({} unchanged, {} failed): {nodes} nodes, {edges} edges, {findings} findings in {:.2} s ({:.1} MB/s)",
-        report.indexed.len(),
-        if report.indexed.len() == 1 { "" } else { "s" },
-        report.unchanged.len(),
-        outcome.failed.len(),
-        report.seconds,
-        report.megabytes_per_second()
-    );
     Ok(if outcome.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 

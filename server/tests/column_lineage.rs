@@ -171,3 +171,102 @@ fn diff_names_the_columns_downstream_that_read_a_removed_or_retyped_column_acros
     assert!(first < nodes, "column consumers first");
     assert!(markdown.contains("model.analytics.client_summary.client_id"), "{markdown}");
 }
+
+async fn get_json(app: &axum::Router, uri: &str) -> (u16, Value) {
+    use tower::ServiceExt;
+    let request = axum::http::Request::get(uri).body(axum::body::Body::empty()).unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status().as_u16();
+    let body = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&body).unwrap())
+}
+
+#[tokio::test]
+async fn the_api_answers_column_lineage_with_the_fields_scripts_read() {
+    let (_tmp, engine) = engine();
+    let app = server::http::app(engine);
+    let (status, node) = get_json(&app, "/api/v1/nodes/model.analytics.client_summary").await;
+    assert_eq!(status, 200);
+    assert_eq!(node["column_lineage"]["status"], "ok");
+    let client_id = node["columns"].as_array().unwrap().iter().find(|c| c["name"] == "client_id").unwrap();
+    assert_eq!(client_id["upstream"][0]["node"], "model.core.dim_customers");
+    assert_eq!(client_id["upstream"][0]["column"], "customer_id");
+    assert_eq!(client_id["upstream"][0]["kind"], "copy");
+    assert!(client_id["downstream_count"].is_u64());
+    let (_, pivot) = get_json(&app, "/api/v1/nodes/model.core.payment_pivot").await;
+    assert_eq!(pivot["column_lineage"]["status"], "unavailable");
+    assert!(pivot["column_lineage"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+
+    // Case-insensitive, answered in the manifest's spelling.
+    let (status, view) = get_json(&app, "/api/v1/columns/model.core.dim_customers/CUSTOMER_ID/lineage?direction=down").await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["column"], serde_json::json!({ "node": "model.core.dim_customers", "name": "customer_id" }));
+    let summary = view["nodes"].as_array().unwrap().iter().find(|n| n["unique_id"] == "model.analytics.client_summary").unwrap();
+    assert_eq!((summary["name"].as_str(), summary["project"].as_str(), summary["type"].as_str()), (Some("client_summary"), Some("analytics"), Some("model")));
+    assert_eq!(summary["columns"][0]["name"], "client_id");
+    assert!(summary["columns"][0].get("data_type").is_some());
+    let edge = view["edges"].as_array().unwrap().iter().find(|e| e["target"]["node"] == "model.analytics.client_summary").unwrap();
+    assert_eq!(edge["source"], serde_json::json!({ "node": "model.core.dim_customers", "column": "customer_id" }));
+    assert_eq!(edge["target"]["column"], "client_id");
+    assert_eq!(edge["kind"], "copy");
+    assert!(view["unavailable"].is_array());
+    let (status, up) = get_json(&app, "/api/v1/columns/model.core.dim_customers/customer_id/lineage?direction=up&depth=1").await;
+    assert_eq!(status, 200);
+    assert!(up["edges"].as_array().unwrap().iter().all(|e| e["target"]["node"] == "model.core.dim_customers"));
+    // What the walk cannot see through.
+    let (_, amount) = get_json(&app, "/api/v1/columns/model.core.stg_payments/amount/lineage?direction=down").await;
+    assert!(amount["unavailable"].as_array().unwrap().iter().any(|u| u == "model.core.payment_pivot"), "{amount}");
+
+    let (status, missing) = get_json(&app, "/api/v1/columns/model.core.dim_customers/nope/lineage").await;
+    assert_eq!((status, missing["error"]["code"].as_str()), (404, Some("column_not_found")));
+    let (status, bad) = get_json(&app, "/api/v1/columns/model.core.dim_customers/customer_id/lineage?depth=51").await;
+    assert_eq!((status, bad["error"]["parameter"].as_str()), (400, Some("depth")));
+    assert!(bad["error"]["message"].as_str().unwrap().contains("1"), "{bad}");
+
+    let (_, project) = get_json(&app, "/api/v1/projects/core").await;
+    assert_eq!(project["column_lineage"]["parsed"], 10);
+    assert_eq!(project["column_lineage"]["unavailable"], 1);
+    assert_eq!(project["column_lineage"]["failures"][0]["unique_id"], "model.core.payment_pivot");
+}
+
+#[test]
+fn without_the_upstream_project_columns_link_to_its_injected_copy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = DataDir::new(tmp.path().join("data"));
+    let report = index_paths(&data, &[mesh_dir().join("artifacts/analytics")], |_| {}).unwrap();
+    assert!(report.failed.is_empty());
+    let engine = Engine::open(data, false, None).unwrap();
+    let node = engine.node("model.analytics.client_summary").unwrap().unwrap();
+    let client_id = node.columns.iter().find(|c| c.name == "client_id").unwrap();
+    assert_eq!(client_id.upstream.len(), 1);
+    assert_eq!((client_id.upstream[0].node.as_str(), client_id.upstream[0].column.as_str()), ("model.core.dim_customers", "customer_id"));
+    let upstream = engine.node("model.core.dim_customers").unwrap().unwrap();
+    assert!(upstream.external, "known only from dbt-loom's copy");
+}
+
+#[test]
+fn a_re_index_keeps_unchanged_projects_lineage_and_links_it_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = DataDir::new(tmp.path().join("data"));
+    let paths: Vec<PathBuf> = ["core", "analytics"].iter().map(|p| mesh_dir().join("artifacts").join(p)).collect();
+    index_paths(&data, &paths, |_| {}).unwrap();
+    // core changes (a copy with a new generated_at), analytics is kept as stored.
+    let core = tmp.path().join("core");
+    std::fs::create_dir_all(&core).unwrap();
+    for f in ["manifest.json", "catalog.json", "run_results.json"] {
+        std::fs::copy(mesh_dir().join("artifacts/core").join(f), core.join(f)).unwrap();
+    }
+    let manifest = core.join("manifest.json");
+    let mut m: Value = serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
+    m["metadata"]["generated_at"] = Value::String("2030-01-01T00:00:00Z".into());
+    std::fs::write(&manifest, serde_json::to_vec(&m).unwrap()).unwrap();
+    let report = index_paths(&data, &[core, paths[1].clone()], |_| {}).unwrap();
+    assert_eq!(report.unchanged, ["analytics"], "{report:?}");
+    let engine = Engine::open(data, false, None).unwrap();
+    let node = engine.node("model.analytics.customers_from_source").unwrap().unwrap();
+    assert_eq!(node.column_lineage.status, "ok");
+    let email = node.columns.iter().find(|c| c.name == "email").unwrap();
+    assert_eq!(email.upstream[0].node, "model.core.dim_customers", "kept, and linked to core's new generation");
+    let dim = engine.node("model.core.dim_customers").unwrap().unwrap();
+    assert!(dim.columns.iter().find(|c| c.name == "email").unwrap().downstream_count >= 1);
+}
