@@ -61,6 +61,8 @@ pub const NODE_PAGE_P95_MS: f64 = 10.0;
 pub const LINEAGE_DEPTH2_P95_MS: f64 = 10.0;
 pub const SEARCH_PAGE_P95_MS: f64 = 5.0;
 pub const MESH_P95_MS: f64 = 10.0;
+/// Issue 16: one column's lineage, up and down, 10 steps.
+pub const COLUMN_LINEAGE_P95_MS: f64 = 50.0;
 pub const FIRST_LOAD_KB: f64 = 500.0;
 pub const SERVER_MB: f64 = 500.0;
 pub const REINDEX_S: f64 = 2.0;
@@ -120,6 +122,14 @@ pub fn markdown(r: &Results) -> String {
         verdict(ingest_mb_s >= INGEST_MB_S)
     );
     let _ = writeln!(out, "| ingest peak memory (VmHWM) | {:.0} MB | | |", r.ingest.peak_rss_mib * 1.048_576);
+    if let Some(ms) = column_lineage_ms(&r.ingest.stderr) {
+        let _ = writeln!(
+            out,
+            "| column lineage extraction (its own thread, beside the search index) | {:.2} s, {:.0}% of the ingest's time | | |",
+            ms / 1000.0,
+            ms / 10.0 / r.ingest.seconds
+        );
+    }
     let _ = writeln!(
         out,
         "| search API, client time p50 / p95 / p99 ({} queries × {} requests) | {:.1} / {:.1} / {:.1} ms | p95 ≤ {SEARCH_P95_MS:.0} ms | {} |",
@@ -205,4 +215,22 @@ fn page_row(out: &mut String, mesh: &str, t: &PageTimes, note: &str) {
         t.target_ms,
         verdict(t.p(95.0) <= t.target_ms)
     );
+}
+
+/// The column lineage step's time in an index run's debug log
+/// (`step="column lineage" ms=…`), when it logged one.
+pub fn column_lineage_ms(stderr: &str) -> Option<f64> {
+    let line = stderr.lines().find(|l| l.contains("step=\"column lineage\""))?;
+    let ms = line.split("ms=").nth(1)?;
+    ms.split(|c: char| !(c.is_ascii_digit() || c == '.')).next()?.parse().ok()
+}
+
+#[cfg(test)]
+mod column_log_tests {
+    #[test]
+    fn the_column_lineage_step_is_read_from_the_index_log() {
+        let log = "2026-12-04T21:00:00Z DEBUG meshlens_engine::ingest::generation: index write step step=\"column lineage\" ms=1861.57\n";
+        assert_eq!(super::column_lineage_ms(log), Some(1861.57));
+        assert_eq!(super::column_lineage_ms("nothing"), None);
+    }
 }

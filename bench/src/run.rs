@@ -223,6 +223,12 @@ pub fn time_pages(
         pages::time_urls(addr, "lineage, 500-node selection", &load.lineage_500, report::PAGE_P95_MS)?,
         pages::time_urls(addr, "search `/search?q=…`", &load.search_pages, report::SEARCH_PAGE_P95_MS)?,
         pages::time_urls(addr, "mesh `/mesh`", &repeat("/mesh"), report::MESH_P95_MS)?,
+        pages::time_urls(
+            addr,
+            "column lineage API `/api/v1/columns/…/lineage`",
+            &load.column_lineage,
+            report::COLUMN_LINEAGE_P95_MS,
+        )?,
     ])
 }
 

@@ -72,7 +72,15 @@ impl Mesh {
 
 /// `meshlens index --data DATA PATH...`, measured.
 pub fn index(bin: &Path, data: &Path, dirs: &[PathBuf]) -> anyhow::Result<Measured> {
-    let measured = process::run_measured(Command::new(bin).arg("index").arg("--data").arg(data).args(dirs))?;
+    // The write steps' times (column lineage among them) go to stderr; nothing else logs.
+    let measured = process::run_measured(
+        Command::new(bin)
+            .arg("index")
+            .arg("--data")
+            .arg(data)
+            .args(dirs)
+            .env("MESHLENS_LOG", "warn,meshlens_engine::ingest::generation=debug"),
+    )?;
     if !measured.success {
         bail!("meshlens index failed:\n{}{}", measured.stdout, measured.stderr);
     }

@@ -15,6 +15,8 @@ pub struct Workload {
     pub search_pages: Vec<String>,
     /// The search API's fixed query set.
     pub queries: Vec<String>,
+    /// `/api/v1/columns/{id}/{column}/lineage`, up and down, for the node pages' models.
+    pub column_lineage: Vec<String>,
 }
 
 /// Queries of every kind the search box takes: names, prefixes, columns, owners,
@@ -125,5 +127,19 @@ pub fn workload(plan: &MeshPlan, samples: usize) -> Workload {
         queries.push(owner.split('@').next().unwrap_or_default().replace('.', " "));
     }
     let search_pages = (0..samples).map(|i| format!("/search?q={}", encode(&queries[i % queries.len()]))).collect();
-    Workload { node_pages, lineage_depth2, lineage_500, search_pages, queries }
+    let column_lineage = picked
+        .iter()
+        .enumerate()
+        .map(|(i, &(p, m))| {
+            let project = &plan.projects[p];
+            let model = &project.models[m];
+            let id = match model.version {
+                Some(v) => format!("model.{}.{}.v{v}", project.name, model.name),
+                None => format!("model.{}.{}", project.name, model.name),
+            };
+            let column = &model.columns[i % model.columns.len().max(1)].name;
+            format!("/api/v1/columns/{}/{}/lineage?direction=both&depth=10", encode(&id), encode(column))
+        })
+        .collect();
+    Workload { node_pages, lineage_depth2, lineage_500, search_pages, queries, column_lineage }
 }

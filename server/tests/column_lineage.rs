@@ -198,19 +198,30 @@ async fn the_api_answers_column_lineage_with_the_fields_scripts_read() {
     assert!(pivot["column_lineage"]["message"].as_str().is_some_and(|m| !m.is_empty()));
 
     // Case-insensitive, answered in the manifest's spelling.
-    let (status, view) = get_json(&app, "/api/v1/columns/model.core.dim_customers/CUSTOMER_ID/lineage?direction=down").await;
+    let (status, view) =
+        get_json(&app, "/api/v1/columns/model.core.dim_customers/CUSTOMER_ID/lineage?direction=down").await;
     assert_eq!(status, 200, "{view}");
     assert_eq!(view["column"], serde_json::json!({ "node": "model.core.dim_customers", "name": "customer_id" }));
-    let summary = view["nodes"].as_array().unwrap().iter().find(|n| n["unique_id"] == "model.analytics.client_summary").unwrap();
-    assert_eq!((summary["name"].as_str(), summary["project"].as_str(), summary["type"].as_str()), (Some("client_summary"), Some("analytics"), Some("model")));
+    let summary =
+        view["nodes"].as_array().unwrap().iter().find(|n| n["unique_id"] == "model.analytics.client_summary").unwrap();
+    assert_eq!(
+        (summary["name"].as_str(), summary["project"].as_str(), summary["type"].as_str()),
+        (Some("client_summary"), Some("analytics"), Some("model"))
+    );
     assert_eq!(summary["columns"][0]["name"], "client_id");
     assert!(summary["columns"][0].get("data_type").is_some());
-    let edge = view["edges"].as_array().unwrap().iter().find(|e| e["target"]["node"] == "model.analytics.client_summary").unwrap();
+    let edge = view["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["target"]["node"] == "model.analytics.client_summary")
+        .unwrap();
     assert_eq!(edge["source"], serde_json::json!({ "node": "model.core.dim_customers", "column": "customer_id" }));
     assert_eq!(edge["target"]["column"], "client_id");
     assert_eq!(edge["kind"], "copy");
     assert!(view["unavailable"].is_array());
-    let (status, up) = get_json(&app, "/api/v1/columns/model.core.dim_customers/customer_id/lineage?direction=up&depth=1").await;
+    let (status, up) =
+        get_json(&app, "/api/v1/columns/model.core.dim_customers/customer_id/lineage?direction=up&depth=1").await;
     assert_eq!(status, 200);
     assert!(up["edges"].as_array().unwrap().iter().all(|e| e["target"]["node"] == "model.core.dim_customers"));
     // What the walk cannot see through.
@@ -239,7 +250,10 @@ fn without_the_upstream_project_columns_link_to_its_injected_copy() {
     let node = engine.node("model.analytics.client_summary").unwrap().unwrap();
     let client_id = node.columns.iter().find(|c| c.name == "client_id").unwrap();
     assert_eq!(client_id.upstream.len(), 1);
-    assert_eq!((client_id.upstream[0].node.as_str(), client_id.upstream[0].column.as_str()), ("model.core.dim_customers", "customer_id"));
+    assert_eq!(
+        (client_id.upstream[0].node.as_str(), client_id.upstream[0].column.as_str()),
+        ("model.core.dim_customers", "customer_id")
+    );
     let upstream = engine.node("model.core.dim_customers").unwrap().unwrap();
     assert!(upstream.external, "known only from dbt-loom's copy");
 }

@@ -80,13 +80,21 @@ async fn the_document_covers_every_route_and_real_answers_validate_against_it() 
         get("/api/v1/projects/{name}", "/api/v1/projects/nope", 404),
         get("/api/v1/nodes/{unique_id}", "/api/v1/nodes/model.platform.fct_orders", 200),
         get("/api/v1/nodes/{unique_id}", "/api/v1/nodes/model.platform.nope", 404),
-        get("/api/v1/columns/{unique_id}/{column}/lineage", "/api/v1/columns/model.platform.fct_orders/amount_usd/lineage", 200),
+        get(
+            "/api/v1/columns/{unique_id}/{column}/lineage",
+            "/api/v1/columns/model.platform.fct_orders/amount_usd/lineage",
+            200,
+        ),
         get(
             "/api/v1/columns/{unique_id}/{column}/lineage",
             "/api/v1/columns/model.platform.fct_orders/amount_usd/lineage?direction=down&depth=2",
             200,
         ),
-        get("/api/v1/columns/{unique_id}/{column}/lineage", "/api/v1/columns/model.platform.fct_orders/nope/lineage", 404),
+        get(
+            "/api/v1/columns/{unique_id}/{column}/lineage",
+            "/api/v1/columns/model.platform.fct_orders/nope/lineage",
+            404,
+        ),
         get("/api/v1/columns/{unique_id}/{column}/lineage", "/api/v1/columns/model.platform.nope/id/lineage", 404),
         get(
             "/api/v1/columns/{unique_id}/{column}/lineage",
