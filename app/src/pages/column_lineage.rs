@@ -158,7 +158,7 @@ fn ColumnLineageResult(view: ColumnLineage, settings: (String, String, Vec<Strin
                     {drawn.edges.iter().map(|e| {
                         let bend = (e.x2 - e.x1) / 2;
                         let d = format!("M{} {} C{} {}, {} {}, {} {}", e.x1, e.y1, e.x1 + bend, e.y1, e.x2 - bend, e.y2, e.x2, e.y2);
-                        view! { <path class=format!("column-edge {}", e.kind) data-kind=e.kind.clone() d=d/> }
+                        view! { <path class=format!("column-edge kind-{}", e.kind) data-kind=e.kind.clone() d=d/> }
                     }).collect_view()}
                 </g>
                 {drawn.cards.iter().map(|card| match &card.kind {
@@ -201,7 +201,7 @@ fn ColumnLineageResult(view: ColumnLineage, settings: (String, String, Vec<Strin
         <div class="legend" aria-label="Legend">
             <span class="legend-title">"Edges:"</span>
             {["copy", "transform", "filter"].into_iter().map(|kind| view! {
-                <span class="legend-item" data-edge=kind><svg width="28" height="10" aria-hidden="true"><line class=format!("column-edge {kind}") x1="0" y1="5" x2="28" y2="5"/></svg>{kind}</span>
+                <span class="legend-item" data-edge=kind><svg width="28" height="10" aria-hidden="true"><line class=format!("column-edge kind-{kind}") x1="0" y1="5" x2="28" y2="5"/></svg>{kind}</span>
             }).collect_view()}
         </div>
         <details class="node-list column-edge-list">

@@ -300,7 +300,7 @@ fn ColumnTable(columns: Vec<Column>, contract_enforced: bool, unique_id: String)
                                             <span class="column-ref" data-kind=u.kind.clone() data-node=u.node.clone()>
                                                 <a href=column_href(&u.node, &u.column)>{format!("{}.{}", u.name, u.column)}</a>
                                                 {(u.project != project_of(&unique_id)).then(|| view! { " "<span class="badge project">{u.project.clone()}</span> })}
-                                                " "<span class=format!("edge-kind {}", u.kind)>{u.kind.clone()}</span>
+                                                " "<span class=format!("edge-kind kind-{}", u.kind)>{u.kind.clone()}</span>
                                             </span>
                                         }).collect_view()}
                                     </td>
