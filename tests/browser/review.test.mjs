@@ -54,6 +54,27 @@ describe("review", () => {
       await close();
     }));
 
+  test("a removed column names the columns downstream that read it, before the nodes", (t) =>
+    bothModes(t, async (javaScript) => {
+      const { page, close } = await open(demo.browser, demo.server.url + "/review", { javaScript });
+      await page.setInputFiles('input[type="file"][name="manifest"]', manifest("column_removed"));
+      await page.locator('.review-form button[type="submit"]').click();
+      await page.waitForURL(/\/review\/[0-9a-f]{20}$/);
+      const row = page.locator('tr.change.breaking[data-kind="column_removed"]');
+      const readers = row.locator(".column-readers");
+      assert.ok(Number(await readers.getAttribute("data-count")) >= 1);
+      assert.match(await readers.locator("summary").textContent(), /^\d+ downstream columns? read status/);
+      const reader = readers.locator("li").first();
+      assert.match(await reader.getAttribute("data-node"), /^model\./);
+      assert.match(await reader.locator("a").getAttribute("href"), /^\/lineage\?column=|^\/nodes\//);
+      // Column readers come first in the cell, then the nodes downstream.
+      const order = await row.locator("td").last().evaluate((td) => [...td.children].map((c) => c.className));
+      assert.equal(order[0], "column-readers");
+      const summary = await page.locator(".pr-summary textarea").inputValue();
+      assert.match(summary, /Columns that read fct_orders\.status/);
+      await close();
+    }));
+
   test("a non-breaking change says so, and a file that is not a manifest is refused with the reason", (t) =>
     bothModes(t, async (javaScript) => {
       const { page, close } = await open(demo.browser, demo.server.url + "/review", { javaScript });
