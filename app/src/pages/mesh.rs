@@ -175,6 +175,19 @@ fn MeshGraph(mesh: MeshView, names: Vec<String>) -> impl IntoView {
 
 #[component]
 fn WhoUsesWhom(mesh: MeshView) -> impl IntoView {
+    if mesh.edges.is_empty() {
+        let text = match mesh.projects.len() {
+            0 | 1 => "Nothing is shared: the mesh has one project.".to_string(),
+            n => format!(
+                "None of the {n} projects reads another: no cross-project refs, no source() reading another project's model, no package installs."
+            ),
+        };
+        return view! {
+            <h2>"Who uses whom"</h2>
+            <p class="muted mesh-no-edges">{text}</p>
+        }
+        .into_any();
+    }
     view! {
         <h2>"Who uses whom"</h2>
         <table class="mesh-edges">
@@ -202,6 +215,7 @@ fn WhoUsesWhom(mesh: MeshView) -> impl IntoView {
             </tbody>
         </table>
     }
+    .into_any()
 }
 
 #[cfg(test)]
