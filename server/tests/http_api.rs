@@ -183,6 +183,19 @@ async fn search_answers_facets_snippets_and_pages() {
 
     let (_, odd) = get_json(&app, "/api/v1/search?q=colour:red%20orders").await;
     assert!(odd["ignored"][0].as_str().unwrap().contains("colour"), "{odd}");
+
+    // Snippets are text: the description's Markdown (`**order**`, backticks) is stripped.
+    let (_, fct) = get_json(&app, "/api/v1/search?q=fct_orders&limit=1").await;
+    let snippet: String =
+        fct["hits"][0]["snippet"].as_array().unwrap().iter().map(|p| p["text"].as_str().unwrap()).collect();
+    assert!(snippet.starts_with("One row per order placed"), "{snippet}");
+    assert!(!snippet.contains("**") && !snippet.contains('`'), "{snippet}");
+
+    // A column: filter finds the nodes with that column, and each hit names it.
+    let (_, columns) = get_json(&app, "/api/v1/search?q=column:AMOUNT_USD").await;
+    let hits = columns["hits"].as_array().unwrap();
+    assert!(hits.iter().any(|h| h["unique_id"] == "model.platform.fct_orders"), "{columns}");
+    assert!(hits.iter().all(|h| h["column"] == "amount_usd" && h["matched_field"] == "column"), "{columns}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -13,6 +13,30 @@ pub const MAX_RENDERED_BYTES: usize = 64 * 1024;
 /// full of `&` costs the square of its length; many short ones cost their sum.
 const TEXT_NODE_BYTES: usize = 1024;
 
+/// A description's words without its Markdown: for search snippets, which show text.
+/// Code spans keep their text, links their label, HTML is dropped; blocks are joined
+/// by a space.
+pub fn plain_text(markdown: &str) -> String {
+    let shown = cut(markdown, MAX_RENDERED_BYTES);
+    let mut out = String::with_capacity(shown.len());
+    let mut space = |out: &mut String| {
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    };
+    for event in Parser::new_ext(shown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::Rule => space(&mut out),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock,
+            ) => space(&mut out),
+            _ => {}
+        }
+    }
+    out.trim_end().to_string()
+}
+
 pub fn render(markdown: &str) -> String {
     if markdown.trim().is_empty() {
         return String::new();
@@ -86,7 +110,21 @@ fn split_text(text: &str) -> Vec<Event<'static>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{render, MAX_RENDERED_BYTES};
+    use super::{plain_text, render, MAX_RENDERED_BYTES};
+
+    #[test]
+    fn plain_text_drops_the_markup_and_keeps_the_words() {
+        let cases = [
+            ("One row per **order**, with `order_id`.", "One row per order, with order_id."),
+            ("# Orders\n\nSee [the docs](https://x.io) and _more_.", "Orders See the docs and more."),
+            ("- a\n- b", "a b"),
+            ("<b>html</b> dropped", "html dropped"),
+            ("", ""),
+        ];
+        for (markdown, want) in cases {
+            assert_eq!(plain_text(markdown), want, "{markdown}");
+        }
+    }
 
     #[test]
     fn markdown_becomes_html() {

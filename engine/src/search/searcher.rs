@@ -246,7 +246,8 @@ impl SearchIndex {
         let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string();
         let optional = |field: Field| Some(text(field)).filter(|s| !s.is_empty());
         let name = text(f.name);
-        let description = text(f.description);
+        // Snippets show words, not the Markdown around them.
+        let description = crate::present::markdown::plain_text(&text(f.description));
         let candidates = [
             ("name", name.clone()),
             ("owner", text(f.owners)),
