@@ -19,7 +19,7 @@ const TEXT_NODE_BYTES: usize = 1024;
 pub fn plain_text(markdown: &str) -> String {
     let shown = cut(markdown, MAX_RENDERED_BYTES);
     let mut out = String::with_capacity(shown.len());
-    let mut space = |out: &mut String| {
+    let space = |out: &mut String| {
         if !out.is_empty() && !out.ends_with(' ') {
             out.push(' ');
         }
