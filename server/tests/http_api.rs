@@ -191,6 +191,21 @@ async fn search_answers_facets_snippets_and_pages() {
     assert!(snippet.starts_with("One row per order placed"), "{snippet}");
     assert!(!snippet.contains("**") && !snippet.contains('`'), "{snippet}");
 
+    // Equal scores (a filter alone scores nothing) come in a fixed order: by type, then name.
+    let (_, first) = get_json(&app, "/api/v1/search?q=project:platform&limit=100").await;
+    let (_, again) = get_json(&app, "/api/v1/search?q=project:platform&limit=100").await;
+    assert_eq!(first["hits"], again["hits"]);
+    let listed: Vec<(String, String)> = first["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["type"].as_str().unwrap().to_string(), h["name"].as_str().unwrap().to_lowercase()))
+        .collect();
+    let models: Vec<&String> = listed.iter().filter(|(t, _)| t == "model").map(|(_, n)| n).collect();
+    assert!(models.windows(2).all(|w| w[0] <= w[1]), "models by name: {models:?}");
+    let first_other = listed.iter().position(|(t, _)| t != "model").unwrap();
+    assert!(listed[first_other..].iter().all(|(t, _)| t != "model"), "models first: {listed:?}");
+
     // A column: filter finds the nodes with that column, and each hit names it.
     let (_, columns) = get_json(&app, "/api/v1/search?q=column:AMOUNT_USD").await;
     let hits = columns["hits"].as_array().unwrap();

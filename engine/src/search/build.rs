@@ -17,11 +17,38 @@ pub fn owner_key(name: Option<&str>, email: Option<&str>) -> Option<String> {
 
 /// Bumped whenever [`document`] changes what it makes of a node, so a re-index
 /// rebuilds every document instead of keeping ones made the old way.
-const DOCUMENT_VERSION: u64 = 1;
+const DOCUMENT_VERSION: u64 = 2;
 
 /// What a node's search document is made of, hashed: its stored record (by hash), its
 /// project, its owners after resolution and its version state today. A re-index keeps
 /// the documents whose key did not change.
+/// Keys that order hits of equal score, larger first: models, then sources, seeds,
+/// snapshots and the rest; then by name (its first 7 bytes in the first key, the next 4
+/// in the second), then by a hash of the unique_id, so the order never depends on how
+/// the index happens to be laid out.
+pub fn tie_keys(resource_type: &str, name: &str, unique_id: &str) -> (u64, u64) {
+    let rank: u64 = match resource_type {
+        "model" => 0,
+        "source" => 1,
+        "seed" => 2,
+        "snapshot" => 3,
+        "exposure" => 4,
+        "metric" | "semantic_model" | "saved_query" => 5,
+        _ => 6,
+    };
+    let lower = name.to_lowercase();
+    let bytes = lower.as_bytes();
+    let chunk = |from: usize, len: usize| -> u64 {
+        (0..len).fold(0u64, |acc, i| (acc << 8) | u64::from(bytes.get(from + i).copied().unwrap_or(0)))
+    };
+    // Smaller names first: the name bits are inverted, so a larger key is an earlier name.
+    let first = ((15 - rank) << 56) | (!chunk(0, 7) & 0x00FF_FFFF_FFFF_FFFF);
+    let id_hash =
+        unique_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let second = ((!chunk(7, 4) & 0xFFFF_FFFF) << 32) | (id_hash & 0xFFFF_FFFF);
+    (first, second)
+}
+
 pub fn doc_key(node: &ResolvedNode, record_hash: i64, today: &str) -> i64 {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
@@ -123,6 +150,9 @@ fn document(f: &Fields, node: &ResolvedNode, today: &str) -> TantivyDocument {
         }
     }
 
+    let (type_name, rest) = tie_keys(&r.resource_type, &r.name, &r.unique_id);
+    doc.add_u64(f.tie_type_name, type_name);
+    doc.add_u64(f.tie_rest, rest);
     doc.add_text(f.shown_project, &node.project);
     doc.add_text(f.shown_type, &r.resource_type);
     if let Some(owner) = owner_keys.first() {
@@ -216,4 +246,29 @@ fn link_files(from: &Path, to: &Path) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tie_keys;
+
+    #[test]
+    fn equal_scores_order_models_first_then_by_name_then_by_id() {
+        // Larger keys rank first.
+        let order = [
+            ("model", "orders", "model.a.orders"),
+            ("model", "orders", "model.b.orders"),
+            ("model", "orders_daily", "model.a.orders_daily"),
+            ("model", "zeta", "model.a.zeta"),
+            ("source", "orders", "source.a.raw.orders"),
+            ("seed", "a", "seed.a.a"),
+            ("test", "a", "test.a.a"),
+        ];
+        let keys: Vec<(u64, u64)> = order.iter().map(|(t, n, id)| tie_keys(t, n, id)).collect();
+        for pair in keys.windows(2).skip(1) {
+            assert!(pair[0] > pair[1], "{keys:?}");
+        }
+        assert_ne!(keys[0], keys[1], "one name in two projects still has an order");
+        assert_eq!(tie_keys("model", "Orders", "x"), tie_keys("model", "orders", "x"), "case does not matter");
+    }
 }

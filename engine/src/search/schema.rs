@@ -30,6 +30,9 @@ pub struct Fields {
     pub materialized: Field,
     /// `/project/x`, `/type/model`, ...: counted for the facets.
     pub facets: Field,
+    /// How hits of equal score are ordered: [`tie_keys`](super::build::tie_keys).
+    pub tie_type_name: Field,
+    pub tie_rest: Field,
     // Shown in hits, as indexed.
     pub shown_project: Field,
     pub shown_type: Field,
@@ -59,6 +62,8 @@ pub fn schema() -> (Schema, Fields) {
         contract: b.add_text_field("contract", STRING),
         materialized: b.add_text_field("materialized", STRING),
         facets: b.add_facet_field("facets", INDEXED),
+        tie_type_name: b.add_u64_field("tie_type_name", FAST),
+        tie_rest: b.add_u64_field("tie_rest", FAST),
         shown_project: b.add_text_field("shown_project", STORED),
         shown_type: b.add_text_field("shown_type", STORED),
         shown_owner: b.add_text_field("shown_owner", STORED),

@@ -213,8 +213,20 @@ impl SearchIndex {
         }
         let query = self.build_query(&parsed, input);
         let searcher = self.reader.searcher();
-        let (top, total, facets) = searcher
-            .search(&query, &(TopDocs::with_limit(limit).and_offset(offset), Count, self.facet_names.collector()))?;
+        // Equal scores are ordered by type, then name, then unique_id, never by chance.
+        let (type_name, rest) = (self.fields.tie_type_name, self.fields.tie_rest);
+        let ranked =
+            TopDocs::with_limit(limit).and_offset(offset).tweak_score(move |segment: &tantivy::SegmentReader| {
+                let schema = segment.schema();
+                let column = |field: Field| segment.fast_fields().u64(schema.get_field_name(field)).ok();
+                let (first, second) = (column(type_name), column(rest));
+                move |doc: tantivy::DocId, score: tantivy::Score| {
+                    let key =
+                        |c: &Option<tantivy::columnar::Column<u64>>| c.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+                    (score, key(&first), key(&second))
+                }
+            });
+        let (top, total, facets) = searcher.search(&query, &(ranked, Count, self.facet_names.collector()))?;
         results.total = total as u64;
         results.facets = facets;
         let words = parsed.free_text();
