@@ -65,6 +65,22 @@ fn word_ranges(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// The part of `text` a snippet can come from: `radius` bytes either side of the first
+/// word that matches (or its start), on character boundaries. Stripping the Markdown of
+/// this part only keeps a hit of a megabyte description cheap.
+pub fn around_first_match<'t>(text: &'t str, query_words: &[String], radius: usize) -> &'t str {
+    let first = word_ranges(text).into_iter().find(|&(s, e)| word_matches(&text[s..e], query_words)).map_or(0, |r| r.0);
+    let mut start = first.saturating_sub(radius);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (first + radius).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    &text[start..end]
+}
+
 pub fn matches(text: &str, query_words: &[String]) -> bool {
     !query_words.is_empty() && word_ranges(text).iter().any(|&(s, e)| word_matches(&text[s..e], query_words))
 }

@@ -14,7 +14,7 @@ use tantivy::{
 
 use super::{
     facets::FacetNames,
-    highlight::{matches, snippet, typo_distance},
+    highlight::{around_first_match, matches, snippet, typo_distance},
     query::{self, ParsedQuery, Term as QueryTerm},
     schema::{schema, Fields},
     SearchError,
@@ -259,7 +259,8 @@ impl SearchIndex {
         let optional = |field: Field| Some(text(field)).filter(|s| !s.is_empty());
         let name = text(f.name);
         // Snippets show words, not the Markdown around them.
-        let description = crate::present::markdown::plain_text(&text(f.description));
+        let raw = text(f.description);
+        let description = crate::present::markdown::plain_text(around_first_match(&raw, words, 2000));
         let candidates = [
             ("name", name.clone()),
             ("owner", text(f.owners)),
