@@ -59,20 +59,32 @@ pub fn extract_mesh(
     kept_columns: &KeptColumns,
 ) -> MeshLineage {
     let relations = Relations::new(mesh, kept_columns);
-    let order = dag_order(mesh, &relations.by_id);
-    let parents_of = |i: usize| -> Vec<usize> {
-        mesh.nodes[i].record.depends_on.iter().filter_map(|p| relations.by_id.get(p.as_str()).copied()).collect()
-    };
+    // Each SQL node's parents in the mesh, once: for the DAG order, resolving and linking.
+    let parents: Vec<Vec<usize>> = mesh
+        .nodes
+        .iter()
+        .map(|n| match has_sql_lineage(n) {
+            true => n.record.depends_on.iter().filter_map(|p| relations.by_id.get(p.as_str()).copied()).collect(),
+            false => Vec::new(),
+        })
+        .collect();
+    let dialects: HashMap<&str, Box<dyn sqlparser::dialect::Dialect + Send + Sync>> = adapters
+        .iter()
+        .map(|(project, adapter)| (project.as_str(), dialect::for_adapter(adapter.as_deref())))
+        .collect();
+    let order = dag_order(mesh, &parents);
     let fresh: Vec<usize> = order.iter().copied().filter(|&i| changed.contains(&mesh.nodes[i].source)).collect();
     let extract_one = |i: usize, computed: Option<&[Option<Vec<String>>]>| -> (StoredExtract, bool) {
         let node = &mesh.nodes[i];
         let Some(sql) = node.record.compiled_code.as_deref().filter(|c| !c.trim().is_empty()) else {
             return (StoredExtract::NoSql, false);
         };
-        let dialect = dialect::for_adapter(adapters.get(&node.source).and_then(|a| a.as_deref()));
-        let parents = parents_of(i);
-        let known = Known { relations: &relations, parents: &parents, computed, wanted: std::cell::Cell::new(false) };
-        let stored = match extract(sql, &*dialect, &known) {
+        // Every project has its dialect; the generic one is only a fallback.
+        let dialect: &dyn sqlparser::dialect::Dialect =
+            dialects.get(node.source.as_str()).map_or(&sqlparser::dialect::GenericDialect, |d| &**d);
+        let known =
+            Known { relations: &relations, parents: &parents[i], computed, wanted: std::cell::Cell::new(false) };
+        let stored = match extract(sql, dialect, &known) {
             Ok(e) => StoredExtract::Ok(e),
             Err(u) => StoredExtract::Unavailable { message: u.message, line: u.line },
         };
@@ -103,7 +115,7 @@ pub fn extract_mesh(
         if changed.contains(&node.source) {
             out.extracts.push((node.source.clone(), node.record.unique_id.clone(), stored.clone()));
         }
-        let lineage = link(mesh, &relations, &parents_of(i), i, stored);
+        let lineage = link(mesh, &relations, &parents[i], i, stored);
         if lineage.status == Status::Ok {
             computed[i] = Some(lineage.columns.clone());
         }
@@ -265,21 +277,15 @@ impl KnownColumns for Known<'_> {
     }
 }
 
-/// The SQL nodes, parents before children (Kahn's algorithm over `depends_on`); nodes
+/// The SQL nodes, parents before children (Kahn's algorithm over their parents); nodes
 /// in a cycle, which dbt refuses, come last in mesh order.
-fn dag_order(mesh: &Mesh, by_id: &HashMap<&str, usize>) -> Vec<usize> {
+fn dag_order(mesh: &Mesh, parents_of: &[Vec<usize>]) -> Vec<usize> {
     let sql: Vec<usize> = (0..mesh.nodes.len()).filter(|&i| has_sql_lineage(&mesh.nodes[i])).collect();
     let is_sql: HashSet<usize> = sql.iter().copied().collect();
     let mut pending: HashMap<usize, usize> = HashMap::new();
     let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
     for &i in &sql {
-        let parents: HashSet<usize> = mesh.nodes[i]
-            .record
-            .depends_on
-            .iter()
-            .filter_map(|p| by_id.get(p.as_str()).copied())
-            .filter(|p| is_sql.contains(p) && *p != i)
-            .collect();
+        let parents: HashSet<usize> = parents_of[i].iter().copied().filter(|p| is_sql.contains(p) && *p != i).collect();
         pending.insert(i, parents.len());
         for p in parents {
             children.entry(p).or_default().push(i);
