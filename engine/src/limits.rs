@@ -80,6 +80,9 @@ impl Default for Limits {
     }
 }
 
+/// Steps a column lineage walks each way when a request does not say.
+pub const COLUMN_DEPTH_DEFAULT: usize = 10;
+
 /// `value` inside `range`, or a `bad_request` that names the parameter and the range.
 pub fn check_range(name: &str, value: usize, range: &RangeInclusive<usize>) -> Result<usize, Error> {
     if range.contains(&value) {

@@ -204,11 +204,7 @@ impl MeshTools {
     )]
     async fn get_node(&self, Parameters(input): Parameters<NodeInput>) -> CallToolResult {
         self.run(move |engine, options| {
-            let unique_id = match (input.unique_id, input.name) {
-                (Some(id), _) => id,
-                (None, Some(name)) => node_by_name(engine, &name, input.project.as_deref())?,
-                (None, None) => return Err(Error::new(ErrorCode::BadRequest, "give unique_id, or name (and project)")),
-            };
+            let unique_id = named_node(engine, input.unique_id, input.name, input.project.as_deref())?;
             let node = engine.node(&unique_id)?.ok_or_else(|| crate::http::node_not_found(&unique_id))?;
             Ok(shape::node(&node, options.max_items))
         })
@@ -231,14 +227,11 @@ impl MeshTools {
     )]
     async fn column_lineage(&self, Parameters(input): Parameters<ColumnLineageInput>) -> CallToolResult {
         self.run(move |engine, options| {
-            let unique_id = match (input.unique_id, input.name) {
-                (Some(id), _) => id,
-                (None, Some(name)) => node_by_name(engine, &name, input.project.as_deref())?,
-                (None, None) => return Err(Error::new(ErrorCode::BadRequest, "give unique_id, or name (and project)")),
-            };
+            let unique_id = named_node(engine, input.unique_id, input.name, input.project.as_deref())?;
             let direction = input.direction.unwrap_or_default();
+            let depth = input.depth.unwrap_or(crate::limits::COLUMN_DEPTH_DEFAULT);
             let view = engine
-                .column_lineage(&unique_id, &input.column, &direction, input.depth.unwrap_or(10))?
+                .column_lineage(&unique_id, &input.column, &direction, depth)?
                 .ok_or_else(|| crate::http::node_not_found(&unique_id))?;
             Ok(shape::column_lineage(&view, options.max_items))
         })
@@ -315,6 +308,20 @@ fn busy(engine: &Engine) -> Error {
 
 /// The unique_id of the node called `name` (in `project`, when given): exactly one, or
 /// an error that lists the candidates.
+/// The node a tool names: by `unique_id`, else by `name` (and `project`).
+fn named_node(
+    engine: &Engine,
+    unique_id: Option<String>,
+    name: Option<String>,
+    project: Option<&str>,
+) -> Result<String, Error> {
+    match (unique_id, name) {
+        (Some(id), _) => Ok(id),
+        (None, Some(name)) => node_by_name(engine, &name, project),
+        (None, None) => Err(Error::new(ErrorCode::BadRequest, "give unique_id, or name (and project)")),
+    }
+}
+
 fn node_by_name(engine: &Engine, name: &str, project: Option<&str>) -> Result<String, Error> {
     let quoted = format!("\"{}\"", name.replace('"', ""));
     let query = match project {

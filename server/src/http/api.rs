@@ -141,10 +141,17 @@ async fn column_lineage(
     Query(params): Query<ColumnLineageParams>,
 ) -> Result<Json<ColumnLineage>, ApiError> {
     let id = unique_id.clone();
-    blocking(&state, move |engine| engine.column_lineage(&id, &column, &params.direction, params.depth.unwrap_or(10)))
-        .await?
-        .map(Json)
-        .ok_or_else(|| ApiError(super::error::node_not_found(&unique_id)))
+    blocking(&state, move |engine| {
+        engine.column_lineage(
+            &id,
+            &column,
+            &params.direction,
+            params.depth.unwrap_or(crate::limits::COLUMN_DEPTH_DEFAULT),
+        )
+    })
+    .await?
+    .map(Json)
+    .ok_or_else(|| ApiError(super::error::node_not_found(&unique_id)))
 }
 
 /// One project: its public models and the projects up- and downstream of it.
