@@ -67,8 +67,7 @@ impl Base {
 
     /// The same base with column lineage from an index's column rows.
     pub fn with_column_rows(mut self, rows: ColumnRows) -> Self {
-        let graph = &self.graph;
-        self.columns = ColumnGraph::from_rows(rows, |id| graph.index_of(id).map(|i| i.index() as u32));
+        self.columns = ColumnGraph::from_rows(rows, &self.graph);
         self
     }
 

@@ -14,7 +14,7 @@ use model::{
 
 use crate::{
     clock::{Clock, SystemClock},
-    columns::graph::ColumnGraph,
+    columns::graph::{node_id, ColumnGraph},
     diff::{self, Base},
     generation_error::GenerationError,
     graph::{group::Grouping, view, MeshGraph},
@@ -99,7 +99,7 @@ impl Generation {
         let reader = Reader::open(&path.join(crate::store::layout_files::DATABASE_FILE))?.as_of(today.clone());
         let graph = MeshGraph::from_rows(reader.graph_rows()?, &today);
         graph.warm_selectors();
-        let columns = ColumnGraph::from_rows(reader.column_rows()?, |id| graph.index_of(id).map(|i| i.index() as u32));
+        let columns = ColumnGraph::from_rows(reader.column_rows()?, &graph);
         Ok(Generation {
             columns,
             name: name.to_string(),
@@ -310,7 +310,7 @@ impl Catalog for Engine {
         let stored = generation.reader.node(unique_id).map_err(Error::internal)?;
         let Some(stored) = stored else { return Ok(None) };
         let (graph, columns) = (&generation.graph, &generation.columns);
-        let id = graph.index_of(unique_id).map(|i| i.index() as u32);
+        let id = node_id(graph, unique_id);
         let facts = present::ColumnFacts {
             status: present::columns::status(columns, id),
             filters: present::columns::filters(graph, columns, id),
@@ -398,12 +398,15 @@ impl Catalog for Engine {
         };
         let depth = check_range("depth", depth, &self.limits.column_depth)?;
         let generation = self.generation()?;
-        let Some(index) = generation.graph.index_of(unique_id) else { return Ok(None) };
-        let id = index.index() as u32;
-        let declared = generation.reader.column_types(&[unique_id]).map_err(Error::internal)?;
+        let Some(id) = node_id(&generation.graph, unique_id) else { return Ok(None) };
+        let mut view = present::columns::lineage(&generation.graph, &generation.columns, id, column, up, down, depth);
+        // One read of the cards' types, the start's included, which also says whether
+        // the node declares the column.
+        let ids: Vec<&str> = view.nodes.iter().map(|n| n.unique_id.as_str()).collect();
+        let types = generation.reader.column_types(&ids).map_err(Error::internal)?;
         let known = generation.columns.spelling(id, column).is_some()
             || generation.columns.output_columns(id).iter().any(|c| c.eq_ignore_ascii_case(column))
-            || declared.values().flatten().any(|(c, _)| c.eq_ignore_ascii_case(column));
+            || types.get(unique_id).into_iter().flatten().any(|(c, _)| c.eq_ignore_ascii_case(column));
         if !known {
             let shown: String = column.chars().take(80).collect();
             return Err(Error::new(
@@ -413,9 +416,6 @@ impl Catalog for Engine {
                 ),
             ));
         }
-        let mut view = present::columns::lineage(&generation.graph, &generation.columns, id, column, up, down, depth);
-        let ids: Vec<&str> = view.nodes.iter().map(|n| n.unique_id.as_str()).collect();
-        let types = generation.reader.column_types(&ids).map_err(Error::internal)?;
         present::columns::fill_types(&mut view, &types);
         Ok(Some(view))
     }

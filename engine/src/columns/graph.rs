@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::{EdgeKind, Status};
+use crate::graph::MeshGraph;
 
 /// A node of the mesh graph, by its index there.
 pub type NodeId = u32;
@@ -61,12 +62,14 @@ pub type ColumnAt<'g> = (NodeId, &'g str);
 /// An edge of a walk: the column read, the reader (its column None for a filter), how.
 pub type WalkEdge<'g> = (ColumnAt<'g>, (NodeId, Option<&'g str>), EdgeKind);
 
-/// A walk's result: the columns reached (the start first) and the edges between them.
+/// A walk's result: the columns reached (the start first), the edges between them, and
+/// each node's distance from the start (negative upstream), the nearest it was reached at.
 #[derive(Debug, Default)]
 pub struct Walk<'g> {
     pub columns: Vec<(NodeId, &'g str)>,
     /// (source, target, kind); a filter's target column is None.
     pub edges: Vec<WalkEdge<'g>>,
+    pub depth_of: HashMap<NodeId, i32>,
 }
 
 #[derive(Debug, Default)]
@@ -82,9 +85,15 @@ pub struct ColumnGraph {
     status: HashMap<NodeId, (Status, Vec<Box<str>>)>,
 }
 
+/// A node of `graph` as the column graph numbers it: by its index there.
+pub fn node_id(graph: &MeshGraph, unique_id: &str) -> Option<NodeId> {
+    graph.index_of(unique_id).map(|i| i.index() as NodeId)
+}
+
 impl ColumnGraph {
-    /// Builds the graph; `node_of` maps a unique_id to its index in the mesh graph.
-    pub fn from_rows(rows: ColumnRows, node_of: impl Fn(&str) -> Option<NodeId>) -> Self {
+    /// Builds the graph over the nodes of `graph` (rows about other nodes are left out).
+    pub fn from_rows(rows: ColumnRows, graph: &MeshGraph) -> Self {
+        let node_of = |unique_id: &str| node_id(graph, unique_id);
         let mut g = ColumnGraph::default();
         for (id, status, message, line, columns) in rows.nodes {
             let Some(node) = node_of(&id) else { continue };
@@ -204,11 +213,13 @@ impl ColumnGraph {
         let name = |c: ColumnId| (self.columns[c as usize].0, &*self.columns[c as usize].1);
         let mut seen = HashSet::from([start]);
         walk.columns.push(name(start));
+        walk.depth_of.insert(node, 0);
         for (direction, wanted) in [(true, up), (false, down)] {
             if !wanted {
                 continue;
             }
             let mut queue = VecDeque::from([(start, 0usize)]);
+            let step = |d: usize| if direction { -(d as i32 + 1) } else { d as i32 + 1 };
             while let Some((c, d)) = queue.pop_front() {
                 if d >= depth {
                     continue;
@@ -220,22 +231,18 @@ impl ColumnGraph {
                     walk.edges.push((name(source), (tn, Some(tc)), kind));
                     if seen.insert(other) {
                         walk.columns.push(name(other));
+                        walk.depth_of.entry(self.columns[other as usize].0).or_insert(step(d));
                         queue.push_back((other, d + 1));
                     }
                 }
                 if !direction {
                     for &n in &self.filtered_by[c as usize] {
                         walk.edges.push((name(c), (n, None), EdgeKind::Filter));
+                        walk.depth_of.entry(n).or_insert(step(d));
                     }
                 }
             }
         }
         walk
-    }
-
-    /// Every column a node has in the lineage, for search and pages: its own outputs
-    /// and the columns others read from it.
-    pub fn known_columns(&self, node: NodeId) -> impl Iterator<Item = &str> {
-        self.output_columns(node).iter().map(|c| &**c)
     }
 }

@@ -1,7 +1,7 @@
 //! Column lineage as the pages and the API show it: a node's columns with what they read
 //! and how many read them, and one column's lineage walk with its nodes as table cards.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use model::dto::{
     Column, ColumnCell, ColumnEdgeView, ColumnEnd, ColumnKey, ColumnLineage, ColumnLineageNode, ColumnLineageStatus,
@@ -22,17 +22,13 @@ fn node(graph: &MeshGraph, id: NodeId) -> &GraphNode {
 }
 
 pub fn status(columns: &ColumnGraph, id: Option<NodeId>) -> ColumnLineageStatus {
-    match id.and_then(|i| columns.status(i)) {
-        Some(Status::Ok) => ColumnLineageStatus { status: "ok".into(), message: None, line: None },
-        Some(Status::Unavailable { message, line }) => {
-            ColumnLineageStatus { status: "unavailable".into(), message: Some(message.clone()), line: *line }
-        }
-        _ => ColumnLineageStatus {
-            status: "no_sql".into(),
-            message: Some("the manifest has no compiled SQL for this node".into()),
-            line: None,
-        },
-    }
+    let status = id.and_then(|i| columns.status(i)).unwrap_or(&Status::NoSql);
+    let (message, line) = match status {
+        Status::Ok => (None, None),
+        Status::Unavailable { message, line } => (Some(message.clone()), *line),
+        Status::NoSql => (Some("the manifest has no compiled SQL for this node".to_string()), None),
+    };
+    ColumnLineageStatus { status: status.as_str().to_string(), message, line }
 }
 
 /// Adds to a node's columns what each reads and how many read it; a model whose
@@ -87,10 +83,9 @@ pub fn lineage(
     let walk = columns.walk(id, column, up, down, depth);
     let start = node(graph, id);
     let spelled = columns.spelling(id, column).unwrap_or(column).to_string();
-    // Each node's cells, and its distance from the start (negative upstream).
+    // Each node's cells.
     let mut cells: BTreeMap<NodeId, Vec<&str>> = BTreeMap::new();
     cells.entry(id).or_default().push(&spelled);
-    let mut depth_of: BTreeMap<NodeId, i32> = BTreeMap::from([(id, 0)]);
     for &(n, c) in &walk.columns {
         let list = cells.entry(n).or_default();
         if !list.iter().any(|x| x.eq_ignore_ascii_case(c)) {
@@ -98,26 +93,6 @@ pub fn lineage(
         }
     }
     let mut edges = Vec::with_capacity(walk.edges.len());
-    // Distances follow the edges: a parent is one less than its child.
-    for _ in 0..=depth {
-        let mut changed = false;
-        for &((sn, _), (tn, _), _) in &walk.edges {
-            match (depth_of.get(&sn).copied(), depth_of.get(&tn).copied()) {
-                (Some(s), None) => {
-                    depth_of.insert(tn, s + 1);
-                    changed = true;
-                }
-                (None, Some(t)) => {
-                    depth_of.insert(sn, t - 1);
-                    changed = true;
-                }
-                _ => {}
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
     for &((sn, sc), (tn, tc), kind) in &walk.edges {
         cells.entry(tn).or_default();
         edges.push(ColumnEdgeView {
@@ -136,15 +111,14 @@ pub fn lineage(
                 project: g.project.clone(),
                 resource_type: g.resource_type.clone(),
                 columns: cols.iter().map(|c| ColumnCell { name: c.to_string(), data_type: None }).collect(),
-                depth: depth_of.get(&n).copied().unwrap_or(0),
+                depth: walk.depth_of.get(&n).copied().unwrap_or(0),
             }
         })
         .collect();
     nodes.sort_by(|a, b| (a.depth, &a.project, &a.name).cmp(&(b.depth, &b.project, &b.name)));
     // What the walk cannot see through: SQL nodes next to it whose lineage is unavailable.
-    let reached: HashSet<NodeId> = cells.keys().copied().collect();
     let mut unavailable: Vec<String> = Vec::new();
-    for &n in &reached {
+    for &n in cells.keys() {
         let index = NodeIndex::new(n as usize);
         let mut next: Vec<NodeIndex> = Vec::new();
         if down {
